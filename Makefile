@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+# Build type: the "release" CMake preset (optimised, with debug info) for run,
+# test and benchmarks alike, so what is tested is what runs.
+
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+BINARY := $(BUILD_DIR)/egovbox
+DATA_DIR ?= data
+JOBS ?= $(shell nproc)
+
+.PHONY: run build deps native web test unit integration e2e web-test bench-http lint format clean
+
+run: build
+	$(BINARY) serve --data-dir $(DATA_DIR)
+
+build: deps native web
+
+deps:
+	@scripts/setup-deps.sh
+
+native: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+web: deps
+	@cd web && npm run --silent build
+
+test: build
+	@scripts/run-tests.sh $(BUILD_DIR)
+
+unit: native
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+web-test: deps
+	cd web && npm test --silent
+
+integration: build
+	EGOVBOX_BINARY=$(BINARY) node --test --test-concurrency=1 tests/integration/
+
+e2e: build
+	EGOVBOX_BINARY=$(BINARY) scripts/run-e2e.sh
+
+bench-http: build
+	bench/http/run.sh $(BINARY)
+
+lint: deps
+	scripts/lint.sh $(BUILD_DIR)
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build web/dist

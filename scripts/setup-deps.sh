@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing eGov box needs on Debian 12:
+# Debian packages through apt, the web app's npm packages through npm ci.
+# Idempotent and quiet when everything is already there. Needs root for apt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config clang-format clang-tidy
+  # libraries
+  libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev
+  libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 curl
+  # the web app
+  nodejs npm
+)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-deps: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-deps: these Debian packages are missing; run as root or install them: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci when node_modules is missing or older than the lock file.
+install_npm() {
+  local dir=$1
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup-deps: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+install_npm web
+install_npm tests

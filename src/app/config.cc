@@ -1,0 +1,235 @@
+#include "app/config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+namespace egovbox::app {
+namespace {
+
+std::string EnvironmentName(const std::string& key) {
+  std::string name = "EGOVBOX_" + key;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+  return name;
+}
+
+std::string TomlValueText(const toml::node& node) {
+  if (const auto* text = node.as_string()) return text->get();
+  if (const auto* integer = node.as_integer()) return std::to_string(integer->get());
+  if (const auto* boolean = node.as_boolean()) return boolean->get() ? "true" : "false";
+  if (const auto* real = node.as_floating_point()) return std::to_string(real->get());
+  throw ConfigError("unsupported value type");
+}
+
+class Layers {
+ public:
+  explicit Layers(const std::map<std::string, std::string>& flags) {
+    for (const auto& setting : Settings()) values_[setting.key] = {setting.default_value, "default"};
+    ReadFile(flags);
+    for (const auto& setting : Settings()) {
+      if (const char* value = std::getenv(EnvironmentName(setting.key).c_str())) {
+        values_[setting.key] = {value, EnvironmentName(setting.key)};
+      }
+    }
+    for (const auto& [key, value] : flags) {
+      if (key != "config") Set(key, value, "--" + key);
+    }
+  }
+
+  const std::string& Text(const std::string& key) const { return values_.at(key).first; }
+  const std::string& Source(const std::string& key) const { return values_.at(key).second; }
+  const std::filesystem::path& file() const { return file_; }
+
+  std::int64_t Integer(const std::string& key, std::int64_t min, std::int64_t max) const {
+    try {
+      std::size_t used = 0;
+      const std::int64_t value = std::stoll(Text(key), &used);
+      if (used == Text(key).size() && value >= min && value <= max) return value;
+    } catch (const std::exception&) {
+    }
+    throw ConfigError(key + " (" + Source(key) + "): \"" + Text(key) + "\" is not a whole number from " +
+                      std::to_string(min) + " to " + std::to_string(max));
+  }
+
+  bool Boolean(const std::string& key) const {
+    const std::string& text = Text(key);
+    if (text == "true" || text == "1" || text == "yes") return true;
+    if (text == "false" || text == "0" || text == "no") return false;
+    throw ConfigError(key + " (" + Source(key) + "): \"" + text + "\" is not true or false");
+  }
+
+  std::chrono::milliseconds Duration(const std::string& key) const {
+    try {
+      return ParseDuration(key, Text(key));
+    } catch (const ConfigError& error) {
+      throw ConfigError(std::string(error.what()) + " (" + Source(key) + ")");
+    }
+  }
+
+ private:
+  void Set(const std::string& key, const std::string& value, const std::string& source) {
+    if (!values_.count(key)) throw ConfigError("unknown setting \"" + key + "\" in " + source);
+    values_[key] = {value, source};
+  }
+
+  void ReadFile(const std::map<std::string, std::string>& flags) {
+    std::filesystem::path file;
+    if (const auto flag = flags.find("config"); flag != flags.end()) {
+      file = flag->second;
+    } else if (const char* variable = std::getenv("EGOVBOX_CONFIG")) {
+      file = variable;
+    } else if (std::filesystem::exists("egovbox.toml")) {
+      file = "egovbox.toml";
+    } else {
+      return;
+    }
+    toml::table table;
+    try {
+      table = toml::parse_file(file.string());
+    } catch (const toml::parse_error& error) {
+      throw ConfigError(file.string() + ": " + std::string(error.description()));
+    }
+    file_ = file;
+    for (const auto& [key, node] : table) {
+      try {
+        Set(std::string(key.str()), TomlValueText(node), file.string());
+      } catch (const ConfigError& error) {
+        throw ConfigError(file.string() + ": " + std::string(key.str()) + ": " + error.what());
+      }
+    }
+  }
+
+  std::map<std::string, std::pair<std::string, std::string>> values_;  // key -> (value, source)
+  std::filesystem::path file_;
+};
+
+std::filesystem::path FindWebRoot() {
+  if (std::filesystem::exists("web/dist/index.html")) return std::filesystem::absolute("web/dist");
+  std::error_code error;
+  const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    // build/<preset>/egovbox in a checkout; <prefix>/bin/egovbox when installed.
+    for (const auto& candidate : {executable.parent_path() / "../../web/dist",
+                                  executable.parent_path() / "../share/egovbox/web"}) {
+      if (std::filesystem::exists(candidate / "index.html")) return std::filesystem::weakly_canonical(candidate);
+    }
+  }
+  return "web/dist";
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& Settings() {
+  static const std::vector<SettingInfo> kSettings = {
+      {"data_dir", "./data", "Directory for the database, TLS files and uploads; created on first start."},
+      {"listen", "0.0.0.0:8443", "HTTPS address and port. Port 0 picks a free one (tests)."},
+      {"media_port", "0", "UDP port of the first media worker; 0 means the same number as the HTTPS port."},
+      {"demo", "true", "Create the demo organisation when the database has no employees (false in production)."},
+      {"tls_certificate", "", "PEM certificate chain; empty: a self-signed one in <data_dir>/tls/."},
+      {"tls_key", "", "PEM private key of tls_certificate."},
+      {"web_root", "", "Directory of the built web app; empty: web/dist beside the binary's checkout."},
+      {"session_idle_timeout", "1h", "A session ends after this long without a request."},
+      {"session_absolute_timeout", "12h", "A session ends this long after sign-in in any case."},
+      {"max_connections", "2000", "Open connections at most; more are closed at once."},
+      {"max_header_bytes", "16384", "Largest request header (431 beyond it)."},
+      {"max_body_bytes", "1048576", "Largest request body (413 beyond it)."},
+      {"handshake_timeout", "10s", "Time for the TLS handshake."},
+      {"idle_timeout", "60s", "Time a kept-alive connection may wait for its next request."},
+      {"header_timeout", "10s", "Time for a whole request header to arrive once it has begun (slow-loris guard)."},
+      {"body_timeout", "30s", "Time for a request body to arrive, and for a response to be written."},
+      {"shutdown_grace", "10s", "On SIGTERM: how long requests in flight may take before the server stops anyway."},
+      {"io_threads", "0", "Threads that move bytes; 0: one per core."},
+      {"worker_threads", "0", "Threads that run requests (store, password hashing); 0: four per core."},
+      {"log_level", "info", "trace, debug, info, warn, error or off (to standard error)."},
+      {"access_log", "stdout", "One JSON line per request: stdout, off, or a file path."},
+  };
+  return kSettings;
+}
+
+std::chrono::milliseconds ParseDuration(const std::string& key, const std::string& text) {
+  std::size_t used = 0;
+  double amount = 0;
+  try {
+    amount = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  double factor = 0;
+  if (unit.empty() || unit == "s") factor = 1000;
+  if (unit == "ms") factor = 1;
+  if (unit == "m") factor = 60'000;
+  if (unit == "h") factor = 3'600'000;
+  if (used == 0 || factor == 0 || amount < 0) {
+    throw ConfigError(key + ": \"" + text + "\" is not a duration (e.g. 500ms, 30s, 15m, 2h)");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(amount * factor));
+}
+
+Config LoadConfig(const std::map<std::string, std::string>& flags) {
+  const Layers layers(flags);
+  Config config;
+  config.config_file = layers.file();
+  config.data_dir = layers.Text("data_dir");
+
+  const std::string& listen = layers.Text("listen");
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw ConfigError("listen (" + layers.Source("listen") + "): expected HOST:PORT");
+  config.listen_host = listen.substr(0, colon);
+  if (config.listen_host.size() > 1 && config.listen_host.front() == '[') {
+    config.listen_host = config.listen_host.substr(1, config.listen_host.size() - 2);
+  }
+  try {
+    const int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    config.listen_port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    throw ConfigError("listen (" + layers.Source("listen") + "): \"" + listen + "\" has no valid port");
+  }
+  const auto media_port = layers.Integer("media_port", 0, 65535);
+  config.media_port = media_port == 0 ? config.listen_port : static_cast<std::uint16_t>(media_port);
+  config.demo = layers.Boolean("demo");
+
+  config.tls_certificate = layers.Text("tls_certificate");
+  config.tls_key = layers.Text("tls_key");
+  if (config.tls_certificate.empty() != config.tls_key.empty()) {
+    throw ConfigError("tls_certificate and tls_key go together: set both or neither");
+  }
+  if (config.tls_certificate.empty()) {
+    config.tls_certificate = config.data_dir / "tls" / "certificate.pem";
+    config.tls_key = config.data_dir / "tls" / "key.pem";
+  }
+  config.web_root = layers.Text("web_root").empty() ? FindWebRoot() : std::filesystem::path(layers.Text("web_root"));
+
+  config.session_idle_timeout_seconds = layers.Duration("session_idle_timeout").count() / 1000;
+  config.session_absolute_timeout_seconds = layers.Duration("session_absolute_timeout").count() / 1000;
+  if (config.session_idle_timeout_seconds < 1 || config.session_absolute_timeout_seconds < 1) {
+    throw ConfigError("session timeouts must be at least one second");
+  }
+  config.max_connections = static_cast<std::size_t>(layers.Integer("max_connections", 1, 1'000'000));
+  config.max_header_bytes = static_cast<std::size_t>(layers.Integer("max_header_bytes", 1024, 1 << 20));
+  config.max_body_bytes = static_cast<std::size_t>(layers.Integer("max_body_bytes", 1024, 1LL << 40));
+  config.handshake_timeout = layers.Duration("handshake_timeout");
+  config.idle_timeout = layers.Duration("idle_timeout");
+  config.header_timeout = layers.Duration("header_timeout");
+  config.body_timeout = layers.Duration("body_timeout");
+  config.shutdown_grace = layers.Duration("shutdown_grace");
+
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  config.io_threads = static_cast<int>(layers.Integer("io_threads", 0, 256));
+  if (config.io_threads == 0) config.io_threads = cores;
+  config.worker_threads = static_cast<int>(layers.Integer("worker_threads", 0, 1024));
+  if (config.worker_threads == 0) config.worker_threads = 4 * cores;
+
+  config.log_level = layers.Text("log_level");
+  static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {
+    throw ConfigError("log_level (" + layers.Source("log_level") + "): \"" + config.log_level + "\" is not a level");
+  }
+  config.access_log = layers.Text("access_log");
+  return config;
+}
+
+}  // namespace egovbox::app

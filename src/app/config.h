@@ -1,0 +1,65 @@
+// Configuration: defaults < egovbox.toml < EGOVBOX_* environment < command-line
+// flags. Every key, its default and its meaning are in docs/configuration.md and
+// in Settings() below; keep the two the same.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace egovbox::app {
+
+struct SettingInfo {
+  std::string key;            // "session_idle_timeout"; environment: EGOVBOX_SESSION_IDLE_TIMEOUT
+  std::string default_value;  // as text
+  std::string description;
+};
+
+const std::vector<SettingInfo>& Settings();
+
+struct Config {
+  std::filesystem::path config_file;  // the file read, if any
+  std::filesystem::path data_dir;
+  std::string listen_host;
+  std::uint16_t listen_port = 8443;
+  std::uint16_t media_port = 8443;
+  bool demo = true;
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_key;
+  std::filesystem::path web_root;
+  std::int64_t session_idle_timeout_seconds = 0;
+  std::int64_t session_absolute_timeout_seconds = 0;
+  std::size_t max_connections = 0;
+  std::size_t max_header_bytes = 0;
+  std::size_t max_body_bytes = 0;
+  std::chrono::milliseconds handshake_timeout{};
+  std::chrono::milliseconds idle_timeout{};
+  std::chrono::milliseconds header_timeout{};
+  std::chrono::milliseconds body_timeout{};
+  std::chrono::milliseconds shutdown_grace{};
+  int io_threads = 0;
+  int worker_threads = 0;
+  std::string log_level;
+  std::string access_log;  // "stdout", "off" or a file path
+
+  std::filesystem::path database_file() const { return data_dir / "egovbox.db"; }
+};
+
+// A bad value, named with its key and where it came from.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `flags` holds the values given on the command line, by key. The file is
+// flags["config"], else EGOVBOX_CONFIG, else ./egovbox.toml when it exists.
+Config LoadConfig(const std::map<std::string, std::string>& flags);
+
+// "90", "90s", "500ms", "15m", "2h" -> milliseconds. Throws ConfigError.
+std::chrono::milliseconds ParseDuration(const std::string& key, const std::string& text);
+
+}  // namespace egovbox::app

@@ -1,0 +1,99 @@
+#include "app/demo_data.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "identity/personal_code.h"
+
+namespace egovbox::app {
+namespace {
+
+// name, e-mail user, department, position, roles
+constexpr const char* kDemoCsv =
+    "name,email,department,position,roles\n"
+    "Иван Петров,ivan.petrov,Дирекция „Информационни технологии“,Системен администратор,employee;administrator\n"
+    "Мария Георгиева,maria.georgieva,Дирекция „Информационни технологии“,Служител по сигурността,"
+    "employee;security_officer\n"
+    "Елена Димитрова,elena.dimitrova,Деловодство,Деловодител,employee;clerk\n"
+    "Стефка Попова,stefka.popova,Дирекция „Административно обслужване“,Директор,employee\n"
+    "Христо Тодоров,hristo.todorov,Дирекция „Административно обслужване“,Главен експерт,employee\n"
+    "Веселина Ангелова,veselina.angelova,Дирекция „Административно обслужване“,Старши специалист,employee\n"
+    "Димитър Христов,dimitar.hristov,Дирекция „Финанси“,Директор,employee\n"
+    "Кремена Русева,kremena.ruseva,Дирекция „Финанси“,Главен счетоводител,employee\n"
+    "Тодор Василев,todor.vasilev,Дирекция „Финанси“,Финансов контрольор,employee\n"
+    "Надежда Илиева,nadezhda.ilieva,Дирекция „Устройство на територията“,Главен архитект,employee\n"
+    "Борислав Костадинов,borislav.kostadinov,Дирекция „Устройство на територията“,Инженер,employee\n"
+    "Светла Михайлова,svetla.mihaylova,Дирекция „Устройство на територията“,Юрисконсулт,employee\n"
+    "Ивайло Пеев,ivaylo.peev,Дирекция „Информационни технологии“,Програмист,employee\n"
+    "Любомир Станев,lyubomir.stanev,Деловодство,Технически сътрудник,employee\n"
+    "Галина Цветкова,galina.tsvetkova,Общински съвет,Председател на Общинския съвет,councillor\n"
+    "Георги Иванов,georgi.ivanov,Общински съвет,Общински съветник,councillor\n"
+    "Николай Стоянов,nikolay.stoyanov,Общински съвет,Общински съветник,councillor\n"
+    "Десислава Николова,desislava.nikolova,Общински съвет,Общински съветник,councillor\n"
+    "Петър Колев,petar.kolev,Общински съвет,Общински съветник,councillor\n"
+    "Радостина Маринова,radostina.marinova,Общински съвет,Общински съветник,councillor\n"
+    "Пламен Йорданов,plamen.yordanov,Общински съвет,Секретар на Общинския съвет,employee;clerk\n";
+
+constexpr const char* kDemoDomain = "@demo.egovbox.bg";
+
+// Adds the domain to the second column of every data line.
+std::string DemoCsv() {
+  std::string csv;
+  std::string_view rest = kDemoCsv;
+  bool header = true;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    std::string line(rest.substr(0, end));
+    rest.remove_prefix(end + 1);
+    if (!header) {
+      const auto first = line.find(',');
+      const auto second = line.find(',', first + 1);
+      line.insert(second, kDemoDomain);
+    }
+    header = false;
+    csv += line + "\n";
+  }
+  return csv;
+}
+
+std::string RoleLabel(const identity::Employee& employee) {
+  for (const char* role : {"administrator", "security_officer", "clerk", "councillor"}) {
+    for (const auto& held : employee.roles) {
+      if (held == role) return role;
+    }
+  }
+  return "employee";
+}
+
+}  // namespace
+
+std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& employees,
+                                                     store::Database& database,
+                                                     const std::filesystem::path& data_dir) {
+  {
+    auto connection = database.Acquire();
+    if (connection->QueryOne("SELECT 1 FROM employees LIMIT 1")) return std::nullopt;
+  }
+  auto created = employees.Import({std::nullopt, "", "demo"}, DemoCsv());
+  if (!created) throw std::runtime_error("demo data rejected: " + created.problem().slug);
+
+  std::vector<DemoAccount> accounts;
+  for (const auto& entry : *created) {
+    accounts.push_back({RoleLabel(entry.employee), entry.employee.name,
+                        identity::FormatPersonalCode(entry.employee.code), entry.one_time_password});
+  }
+  const auto file = data_dir / "demo-credentials.txt";
+  {
+    std::ofstream out(file);
+    out << "# eGov box demo accounts: personal code, one-time password (to be changed at first sign-in)\n";
+    for (const auto& account : accounts) {
+      out << account.code << "  " << account.one_time_password << "  " << account.role_label << "  " << account.name
+          << "\n";
+    }
+  }
+  chmod(file.c_str(), 0600);
+  return accounts;
+}
+
+}  // namespace egovbox::app

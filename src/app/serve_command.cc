@@ -1,0 +1,108 @@
+#include "app/serve_command.h"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <set>
+
+#include "app/demo_data.h"
+#include "app/operations_routes.h"
+#include "app/services.h"
+#include "crypto/self_signed_certificate.h"
+#include "http/dispatcher.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "identity/identity_routes.h"
+
+namespace egovbox::app {
+namespace {
+
+void SetUpAccessLog(const std::string& target) {
+  if (target == "off") return;
+  auto logger = target == "stdout" ? spdlog::stdout_logger_mt("access")
+                                   : spdlog::basic_logger_mt("access", target);
+  logger->set_pattern("%v");
+  logger->flush_on(spdlog::level::info);
+}
+
+void EnsureCertificate(const Config& config) {
+  if (std::filesystem::exists(config.tls_certificate) && std::filesystem::exists(config.tls_key)) return;
+  std::filesystem::create_directories(config.tls_certificate.parent_path());
+  char hostname[256] = {};
+  gethostname(hostname, sizeof hostname - 1);
+  std::vector<std::string> names = {"localhost"};
+  if (hostname[0] != '\0' && std::string(hostname) != "localhost") names.emplace_back(hostname);
+  crypto::WriteSelfSignedCertificate(config.tls_certificate, config.tls_key, names, {"127.0.0.1", "::1"});
+  spdlog::info("generated a self-signed certificate in {}", config.tls_certificate.parent_path().string());
+}
+
+void PrintWelcome(const Config& config, std::uint16_t port, const std::optional<std::vector<DemoAccount>>& demo) {
+  const std::string host = config.listen_host == "0.0.0.0" || config.listen_host == "::" ? "localhost"
+                                                                                          : config.listen_host;
+  std::cout << "\neGov box is serving https://" << host << ":" << port << "\n";
+  const auto credentials = config.data_dir / "demo-credentials.txt";
+  if (demo) {
+    std::cout << "Demo organisation created. Sign in with a personal code and its one-time password\n"
+                 "(you will be asked to choose your own password; administrators then set up\n"
+                 "two-step verification with an authenticator app):\n\n";
+    std::set<std::string> shown;  // one account of each role is enough here
+    for (const auto& account : *demo) {
+      if (!shown.insert(account.role_label).second) continue;
+      std::cout << fmt::format("  {:<17} {:<10} {:<20} {}\n", account.role_label, account.code,
+                               account.one_time_password, account.name);
+    }
+    std::cout << "\nAll demo accounts: " << credentials.string() << "\n";
+  } else if (std::filesystem::exists(credentials)) {
+    std::cout << "Demo accounts (one-time passwords, valid until first sign-in): " << credentials.string() << "\n";
+  }
+  std::cout << "The certificate is self-signed: the browser will ask you to accept it once.\n"
+            << "Stop with Ctrl+C.\n"
+            << std::endl;
+}
+
+}  // namespace
+
+int Serve(const Config& config) {
+  SetUpAccessLog(config.access_log);
+  Services services(config, static_cast<std::size_t>(config.worker_threads) + 2);
+  EnsureCertificate(config);
+  std::optional<std::vector<DemoAccount>> demo;
+  if (config.demo) demo = SeedDemoData(services.employees(), services.database(), config.data_dir);
+
+  http::Metrics metrics;
+  http::Router router;
+  AddOperationsRoutes(router, services.database(), metrics);
+  identity::AddIdentityRoutes(router, services.sessions(), services.accounts(), services.employees());
+  const http::StaticFiles static_files(config.web_root);
+  if (static_files.file_count() <= 1) spdlog::warn("web app not found in {}; run make build", config.web_root.string());
+  const http::Dispatcher dispatcher(router, services.sessions(), static_files);
+
+  http::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.certificate_file = config.tls_certificate;
+  options.key_file = config.tls_key;
+  options.max_connections = config.max_connections;
+  options.max_header_bytes = config.max_header_bytes;
+  options.max_body_bytes = config.max_body_bytes;
+  options.handshake_timeout = config.handshake_timeout;
+  options.idle_timeout = config.idle_timeout;
+  options.header_timeout = config.header_timeout;
+  options.body_timeout = config.body_timeout;
+  options.shutdown_grace = config.shutdown_grace;
+  options.io_threads = config.io_threads;
+  options.worker_threads = config.worker_threads;
+
+  http::Server server(options, dispatcher, metrics);
+  server.Run([&](std::uint16_t port) {
+    spdlog::info("listening on {}:{} (data: {})", config.listen_host, port, config.data_dir.string());
+    PrintWelcome(config, port, demo);
+  });
+  return 0;
+}
+
+}  // namespace egovbox::app

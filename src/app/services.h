@@ -1,0 +1,45 @@
+// Everything a command needs from the data directory: the store (migrated), the
+// audit log and the identity services, built once and owned here. `serve` and
+// `admin` both start from this, so they act on the data the same way.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "audit/audit_log.h"
+#include "crypto/password_hasher.h"
+#include "identity/account_service.h"
+#include "identity/employee_service.h"
+#include "identity/login_throttle.h"
+#include "identity/session_service.h"
+#include "store/database.h"
+
+namespace egovbox::app {
+
+class Services {
+ public:
+  // Creates the data directory (mode 0700) and the database if needed and applies
+  // migrations. Throws on failure.
+  Services(const Config& config, std::size_t connections);
+
+  store::Database& database() { return *database_; }
+  audit::AuditLog& audit() { return audit_; }
+  identity::SessionService& sessions() { return sessions_; }
+  identity::AccountService& accounts() { return accounts_; }
+  identity::EmployeeService& employees() { return employees_; }
+
+ private:
+  std::unique_ptr<store::Database> database_;
+  audit::AuditLog audit_;
+  crypto::PasswordHasher password_hasher_;
+  crypto::PasswordHasher one_time_hasher_;
+  identity::LoginThrottle throttle_;
+  identity::SessionService sessions_;
+  identity::AccountService accounts_;
+  identity::EmployeeService employees_;
+};
+
+// Call once before anything else: libsodium, liboath, the problem texts.
+void InitializeLibraries();
+
+}  // namespace egovbox::app

@@ -1,0 +1,101 @@
+#include "http/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/digest.h"
+#include "http/problem_catalog.h"
+#include "http/security_headers.h"
+
+namespace egovbox::http {
+namespace {
+
+bool IsApiPath(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+
+// The host part of an Origin ("https://host:8443") must be the Host the request was sent to.
+bool OriginMatchesHost(std::string_view origin, std::string_view host) {
+  const auto scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  return origin.substr(scheme_end + 3) == host;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const Router& router, Authenticator& authenticator, const StaticFiles& static_files)
+    : router_(router), authenticator_(authenticator), static_files_(static_files) {}
+
+Response Dispatcher::Handle(Request& request, std::string& route_label) const {
+  Response response;
+  try {
+    response = Route(request, route_label);
+  } catch (const std::exception& error) {
+    spdlog::error("request {} {} failed: {}", request.method_name, request.path, error.what());
+    response = Response::FromProblem(MakeProblem(500, "internal-error"));
+  }
+  if (response.problem) RenderProblem(response, request.language);
+  AddSecurityHeaders(response, IsApiPath(request.path) || response.problem.has_value());
+  return response;
+}
+
+Response Dispatcher::Route(Request& request, std::string& route_label) const {
+  RouteMatch match = router_.Match(request.method, request.path);
+  if (match.route == nullptr) {
+    if (match.path_exists) {
+      route_label = "unmatched";
+      return Response::FromProblem(MakeProblem(405, "method-not-allowed", {{"method", request.method_name}}));
+    }
+    if (!IsApiPath(request.path) && (request.method == Method::kGet || request.method == Method::kHead)) {
+      route_label = "static";
+      return static_files_.Serve(request);
+    }
+    route_label = "unmatched";
+    return Response::FromProblem(MakeProblem(404, "not-found"));
+  }
+  route_label = match.route->pattern;
+  request.path_params = std::move(match.params);
+  if (auto problem = CheckAccess(request, *match.route)) return Response::FromProblem(std::move(*problem));
+  return match.route->handler(request);
+}
+
+std::optional<Problem> Dispatcher::CheckAccess(Request& request, const http::Route& route) const {
+  if (ChangesState(request.method)) {
+    const std::string_view origin = request.Header("origin");
+    if (!origin.empty() && !OriginMatchesHost(origin, request.Header("host"))) {
+      return MakeProblem(403, "origin-not-allowed");
+    }
+  }
+  if (route.access == Access::kPublic) return std::nullopt;
+
+  auto principal = authenticator_.Authenticate(request);
+  if (!principal) return principal.problem();
+  if (!principal.value()) return MakeProblem(401, "unauthenticated");
+  request.principal = std::move(*principal.value());
+  const Principal& who = *request.principal;
+
+  if (ChangesState(request.method) && !crypto::ConstantTimeEquals(request.Header("x-csrf-token"), who.csrf_token)) {
+    return MakeProblem(403, "csrf-token-invalid");
+  }
+  if (route.access == Access::kSignedIn && !who.pending_step.empty()) return MakeProblem(403, who.pending_step);
+  if (!route.roles.empty()) {
+    bool allowed = false;
+    for (const auto& role : route.roles) allowed = allowed || who.HasRole(role);
+    if (!allowed) return MakeProblem(403, "forbidden");
+  }
+  return std::nullopt;
+}
+
+void Dispatcher::RenderProblem(Response& response, Language language) {
+  const Problem& problem = *response.problem;
+  const auto& catalog = ProblemCatalog::Instance();
+  nlohmann::json body = problem.extensions;
+  body["type"] = "urn:egovbox:problem:" + problem.slug;
+  body["title"] = catalog.Title(problem.slug, language);
+  body["status"] = problem.status;
+  body["detail"] = catalog.Detail(problem.slug, language, problem.params);
+  response.status = problem.status;
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.SetHeader("Content-Type", "application/problem+json");
+  response.SetHeader("Content-Language", std::string(LanguageTag(language)));
+  for (const auto& [name, value] : problem.headers) response.SetHeader(name, value);
+}
+
+}  // namespace egovbox::http

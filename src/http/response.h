@@ -1,0 +1,39 @@
+// The HTTP response as domain code builds it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/problem.h"
+
+namespace egovbox::http {
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // Set when the body is a Problem still to be rendered in the request's language.
+  std::optional<Problem> problem;
+
+  static Response Json(int status, const nlohmann::json& body);
+  static Response NoContent();
+  static Response FromProblem(Problem problem);
+  // 200 with the value as JSON, or the problem.
+  template <typename T>
+  static Response FromResult(const Result<T>& result, int success_status = 200) {
+    if (!result.ok()) return FromProblem(result.problem());
+    return Json(success_status, nlohmann::json(result.value()));
+  }
+  static Response FromStatus(const Status& status) { return status.ok() ? NoContent() : FromProblem(status.problem()); }
+
+  Response& SetHeader(std::string name, std::string value);
+  std::string_view Header(std::string_view name) const;
+};
+
+// Parses a JSON object body. Problems: 415 when the Content-Type is not JSON,
+// 400 malformed-json when it does not parse or is not an object.
+Result<nlohmann::json> ParseJsonObject(const struct Request& request);
+
+}  // namespace egovbox::http

@@ -1,0 +1,49 @@
+// Routes: a method and a path pattern ("/api/v1/meetings/{id}/join") mapped to a
+// handler, with the access it needs. Domain modules add their routes at start;
+// after that the router is read-only and safe to use from many threads.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/request.h"
+#include "http/response.h"
+
+namespace egovbox::http {
+
+enum class Access {
+  kPublic,         // anyone; no session needed (sign-in, health)
+  kPendingStep,    // a signed-in person, even one who must first change a password or enrol a second factor
+  kSignedIn,       // a signed-in person with nothing pending
+};
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+  Method method;
+  std::string pattern;
+  Access access;
+  Handler handler;
+  // Roles of which the person needs at least one; empty means any signed-in person.
+  std::vector<std::string> roles = {};
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;                // null: no route for this path and method
+  bool path_exists = false;                    // some route has this path (so: 405, not 404)
+  std::map<std::string, std::string> params;
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  RouteMatch Match(Method method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace egovbox::http

@@ -1,0 +1,401 @@
+#include "http/server.h"
+
+#include "http/asio.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "http/problem_catalog.h"
+#include "http/security_headers.h"
+
+namespace egovbox::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using Clock = std::chrono::steady_clock;
+
+// Strong TLS 1.2 suites only; TLS 1.3 suites are OpenSSL's defaults, all strong.
+constexpr const char* kTls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20";
+constexpr std::size_t kFirstReadBytes = 4096;
+
+Method ToMethod(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get: return Method::kGet;
+    case bhttp::verb::head: return Method::kHead;
+    case bhttp::verb::post: return Method::kPost;
+    case bhttp::verb::put: return Method::kPut;
+    case bhttp::verb::patch: return Method::kPatch;
+    case bhttp::verb::delete_: return Method::kDelete;
+    case bhttp::verb::options: return Method::kOptions;
+    default: return Method::kOther;
+  }
+}
+
+// Nullopt when the target cannot be decoded.
+std::optional<Request> ToRequest(BeastRequest& message, const std::string& client_address) {
+  Request request;
+  request.method = ToMethod(message.method());
+  request.method_name = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto [slot, inserted] = request.headers.try_emplace(std::move(name), std::string(field.value()));
+    if (!inserted) slot->second += ", " + std::string(field.value());
+  }
+  request.language = NegotiateLanguage(request.Header("accept-language"));
+  request.body = std::move(message.body());
+  request.client_address = client_address;
+  if (!ParseTarget(request.target, request.path, request.query)) return std::nullopt;
+  return request;
+}
+
+Response ProblemResponse(int status, const std::string& slug, nlohmann::json params, Language language) {
+  Response response = Response::FromProblem(MakeProblem(status, slug, std::move(params)));
+  Dispatcher::RenderProblem(response, language);
+  AddSecurityHeaders(response, true);
+  return response;
+}
+
+// One accepted connection. `idle` says it waits for a request to begin, so that
+// shutdown may close it; it is touched only on the connection's strand.
+struct LiveConnection {
+  LiveConnection(tcp::socket socket, ssl::context& tls) : stream(beast::tcp_stream(std::move(socket)), tls) {}
+  TlsStream stream;
+  bool idle = true;
+};
+
+void LogException(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("connection ended by an exception: {}", e.what());
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions server_options, const Dispatcher& request_dispatcher, Metrics& server_metrics)
+      : options(std::move(server_options)),
+        dispatcher(request_dispatcher),
+        metrics(server_metrics),
+        io(options.io_threads),
+        tls(ssl::context::tls_server),
+        workers(static_cast<std::size_t>(options.worker_threads)),
+        control(asio::make_strand(io)),
+        shutdown_timer(control),
+        signals(control, SIGINT, SIGTERM) {}
+
+  void ConfigureTls();
+  void Bind();
+  void WaitForSignal();
+  void BeginShutdown();
+  void ConnectionFinished(LiveConnection* connection);
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(std::shared_ptr<LiveConnection> connection, std::string client);
+  asio::awaitable<bool> ServeOneRequest(LiveConnection& connection, beast::flat_buffer& buffer,
+                                        const std::string& client);
+  asio::awaitable<bool> Write(TlsStream& stream, Response& response, unsigned version, bool keep_alive, bool head);
+
+  ServerOptions options;
+  const Dispatcher& dispatcher;
+  Metrics& metrics;
+  asio::io_context io;
+  ssl::context tls;
+  asio::thread_pool workers;
+  asio::strand<asio::io_context::executor_type> control;  // serialises shutdown steps
+  asio::steady_timer shutdown_timer;
+  asio::signal_set signals;
+  std::optional<tcp::acceptor> acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_connections{0};
+  std::mutex live_mutex;
+  std::unordered_map<LiveConnection*, std::weak_ptr<LiveConnection>> live;  // GUARDED_BY(live_mutex)
+};
+
+void Server::Impl::ConfigureTls() {
+  tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use |
+                  ssl::context::no_compression);
+  SSL_CTX_set_cipher_list(tls.native_handle(), kTls12Ciphers);
+  tls.use_certificate_chain_file(options.certificate_file.string());
+  tls.use_private_key_file(options.key_file.string(), ssl::context::pem);
+}
+
+void Server::Impl::Bind() {
+  const std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
+  const tcp::endpoint endpoint(asio::ip::make_address(host), options.port);
+  acceptor.emplace(io);
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(asio::socket_base::reuse_address(true));
+  if (endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false));
+  acceptor->bind(endpoint);
+  acceptor->listen(asio::socket_base::max_listen_connections);
+}
+
+void Server::Impl::WaitForSignal() {
+  signals.async_wait([this](const beast::error_code& error, int signal_number) {
+    if (error) return;
+    if (stopping) {
+      spdlog::warn("second signal {}: stopping now", signal_number);
+      io.stop();
+      return;
+    }
+    spdlog::info("signal {}: shutting down gracefully", signal_number);
+    BeginShutdown();
+    WaitForSignal();
+  });
+}
+
+// Runs on the control strand.
+void Server::Impl::BeginShutdown() {
+  stopping = true;
+  beast::error_code ignored;
+  acceptor->close(ignored);
+  std::vector<std::shared_ptr<LiveConnection>> connections;
+  {
+    std::lock_guard lock(live_mutex);
+    for (auto& [pointer, weak] : live) {
+      if (auto connection = weak.lock()) connections.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : connections) {
+    asio::post(connection->stream.get_executor(), [connection] {
+      if (connection->idle) beast::get_lowest_layer(connection->stream).cancel();
+    });
+  }
+  shutdown_timer.expires_after(options.shutdown_grace);
+  shutdown_timer.async_wait([this](const beast::error_code& error) {
+    if (error) return;
+    spdlog::warn("shutdown grace period over; closing {} connections", open_connections.load());
+    io.stop();
+  });
+  if (open_connections == 0) {
+    shutdown_timer.cancel();
+    signals.cancel();
+  }
+}
+
+void Server::Impl::ConnectionFinished(LiveConnection* connection) {
+  {
+    std::lock_guard lock(live_mutex);
+    live.erase(connection);
+  }
+  metrics.ConnectionClosed();
+  if (--open_connections == 0 && stopping) {
+    asio::post(control, [this] {
+      shutdown_timer.cancel();
+      signals.cancel();
+    });
+  }
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    beast::error_code error;
+    tcp::socket socket =
+        co_await acceptor->async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, error));
+    if (error) {
+      if (stopping || error == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", error.message());
+      // Out of file descriptors: wait a little rather than spin.
+      asio::steady_timer pause(io, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
+      continue;
+    }
+    if (open_connections >= options.max_connections) {
+      metrics.ConnectionRejected();
+      socket.close(error);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), error);
+    const auto remote = socket.remote_endpoint(error);
+    std::string client = error ? std::string() : remote.address().to_string();
+    auto connection = std::make_shared<LiveConnection>(std::move(socket), tls);
+    ++open_connections;
+    metrics.ConnectionOpened();
+    {
+      std::lock_guard lock(live_mutex);
+      live.emplace(connection.get(), connection);
+    }
+    auto executor = connection->stream.get_executor();
+    asio::co_spawn(executor, Serve(std::move(connection), std::move(client)), LogException);
+  }
+}
+
+asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<LiveConnection> connection, std::string client) {
+  struct Finish {
+    Impl* impl;
+    LiveConnection* connection;
+    ~Finish() { impl->ConnectionFinished(connection); }
+  } finish{this, connection.get()};
+
+  auto& stream = connection->stream;
+  beast::error_code error;
+  beast::get_lowest_layer(stream).expires_after(options.handshake_timeout);
+  co_await stream.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, error));
+  if (error) co_return;
+
+  beast::flat_buffer buffer;
+  while (co_await ServeOneRequest(*connection, buffer, client)) {
+  }
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, error));
+}
+
+// Reads one request, answers it, and says whether the connection stays open.
+asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, beast::flat_buffer& buffer,
+                                                    const std::string& client) {
+  auto& stream = connection.stream;
+  auto& transport = beast::get_lowest_layer(stream);
+  beast::error_code error;
+
+  connection.idle = true;
+  if (stopping) co_return false;
+  if (buffer.size() == 0) {
+    transport.expires_after(options.idle_timeout);
+    const std::size_t read = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes),
+                                                             asio::redirect_error(asio::use_awaitable, error));
+    if (error) co_return false;
+    buffer.commit(read);
+  }
+  connection.idle = false;
+
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  transport.expires_after(options.header_timeout);
+  co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+  if (error == bhttp::error::header_limit) {
+    Response response = ProblemResponse(431, "headers-too-large", {}, Language::kBulgarian);
+    co_await Write(stream, response, 11, false, false);
+    co_return false;
+  }
+  if (error == bhttp::error::body_limit) {  // Content-Length above the limit, seen with the header
+    const auto accept_language = parser.get()[bhttp::field::accept_language];
+    Response response = ProblemResponse(413, "payload-too-large", {{"limit", options.max_body_bytes}},
+                                        NegotiateLanguage({accept_language.data(), accept_language.size()}));
+    co_await Write(stream, response, parser.get().version(), false, false);
+    co_return false;
+  }
+  if (error) {
+    if (error != beast::error::timeout && error != asio::error::eof && error != asio::ssl::error::stream_truncated) {
+      Response response = ProblemResponse(400, "bad-request", {}, Language::kBulgarian);
+      co_await Write(stream, response, 11, false, false);
+    }
+    co_return false;
+  }
+
+  const auto& header = parser.get();
+  const unsigned version = header.version();
+  const auto accept_language = header[bhttp::field::accept_language];
+  const Language language = NegotiateLanguage(std::string_view(accept_language.data(), accept_language.size()));
+  if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+    bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, version};
+    co_await bhttp::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, error));
+    if (error) co_return false;
+  }
+  transport.expires_after(options.body_timeout);
+  co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+  if (error == bhttp::error::body_limit) {
+    Response response = ProblemResponse(413, "payload-too-large", {{"limit", options.max_body_bytes}}, language);
+    co_await Write(stream, response, version, false, false);
+    co_return false;
+  }
+  if (error) co_return false;
+
+  const auto started = Clock::now();
+  BeastRequest message = parser.release();
+  const bool client_keep_alive = message.keep_alive();
+  std::optional<Request> request = ToRequest(message, client);
+  Response response;
+  std::string route_label = "unmatched";
+  if (!request) {
+    response = ProblemResponse(400, "bad-request", {}, language);
+  } else {
+    response = co_await asio::co_spawn(
+        workers, [&]() -> asio::awaitable<Response> { co_return dispatcher.Handle(*request, route_label); },
+        asio::use_awaitable);
+  }
+  const bool keep_alive = client_keep_alive && !stopping;
+  const int status = response.status;
+  const std::size_t bytes = response.body.size();
+  const bool written = co_await Write(stream, response, version, keep_alive, message.method() == bhttp::verb::head);
+
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const std::string method(message.method_string());
+  metrics.Record(method, route_label, status, seconds);
+  if (auto access = spdlog::get("access")) {
+    nlohmann::json line = {{"time", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count()},
+                           {"client", client},
+                           {"method", method},
+                           {"path", request ? request->path : std::string("-")},
+                           {"route", route_label},
+                           {"status", status},
+                           {"bytes", bytes},
+                           {"ms", seconds * 1000.0},
+                           {"employee", request && request->principal ? request->principal->subject_id : ""}};
+    access->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  co_return written && keep_alive;
+}
+
+asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response, unsigned version, bool keep_alive,
+                                          bool head) {
+  beast::error_code error;
+  beast::get_lowest_layer(stream).expires_after(options.body_timeout);
+  const auto status = static_cast<bhttp::status>(response.status);
+  if (head) {
+    bhttp::response<bhttp::empty_body> out{status, version};
+    for (const auto& [name, value] : response.headers) out.set(name, value);
+    out.content_length(response.body.size());
+    out.keep_alive(keep_alive);
+    co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, error));
+  } else {
+    bhttp::response<bhttp::string_body> out{status, version};
+    for (const auto& [name, value] : response.headers) out.set(name, value);
+    out.body() = std::move(response.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, error));
+  }
+  co_return !error;
+}
+
+Server::Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, metrics)) {}
+
+Server::~Server() = default;
+
+void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
+  impl_->ConfigureTls();
+  impl_->Bind();
+  impl_->WaitForSignal();
+  asio::co_spawn(impl_->io, impl_->Accept(), LogException);
+  on_listening(impl_->acceptor->local_endpoint().port());
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& thread : threads) thread.join();
+  impl_->workers.join();
+  spdlog::info("server stopped");
+}
+
+}  // namespace egovbox::http

@@ -1,0 +1,197 @@
+#include "identity/session_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "crypto/digest.h"
+#include "crypto/random.h"
+#include "identity/employee_repository.h"
+#include "identity/personal_code.h"
+#include "identity/recovery_codes.h"
+#include "identity/session_repository.h"
+#include "identity/totp.h"
+
+namespace egovbox::identity {
+namespace {
+
+constexpr std::size_t kTokenBytes = 32;
+constexpr std::int64_t kMaxTouchIntervalSeconds = 60;
+
+// last_seen_at is written at most this often per session: not a write per request,
+// yet precise enough for the idle timeout.
+std::int64_t TouchInterval(const SessionPolicy& policy) {
+  return std::clamp<std::int64_t>(policy.idle_timeout_seconds / 10, 1, kMaxTouchIntervalSeconds);
+}
+
+http::Problem TooManyAttempts(std::int64_t wait_seconds) {
+  http::Problem problem = http::MakeProblem(429, "too-many-attempts", {{"seconds", wait_seconds}});
+  problem.extensions["retry_after"] = wait_seconds;
+  problem.headers.emplace_back("Retry-After", std::to_string(wait_seconds));
+  return problem;
+}
+
+}  // namespace
+
+std::int64_t NowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::string FormatTime(std::int64_t seconds) {
+  const std::time_t time = seconds;
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return out;
+}
+
+SessionService::SessionService(store::Database& database, const audit::AuditLog& audit,
+                               const crypto::PasswordHasher& hasher, LoginThrottle& throttle, SessionPolicy policy)
+    : database_(database), audit_(audit), hasher_(hasher), throttle_(throttle), policy_(policy) {}
+
+http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
+  const NormalizedCode normalized = NormalizePersonalCode(input.code);
+  if (normalized.check == CodeCheck::kMalformed) return http::MakeProblem(400, "invalid-personal-code");
+  if (normalized.check == CodeCheck::kCheckMismatch) return http::MakeProblem(400, "personal-code-typo");
+  const std::string& code = normalized.code;
+  const std::int64_t now = NowSeconds();
+
+  if (const auto wait = throttle_.WaitSeconds(code, input.client_address, now); wait > 0) {
+    return TooManyAttempts(wait);
+  }
+
+  std::optional<Employee> employee;
+  {
+    auto connection = database_.Acquire();
+    employee = EmployeeRepository::FindByCode(*connection, code);
+  }
+  if (!employee) {
+    hasher_.VerifyAgainstDummy(input.password);
+    return Fail(code, input.client_address, "unknown-code", "invalid-credentials", now);
+  }
+  if (!hasher_.Verify(input.password, employee->password_hash)) {
+    return Fail(code, input.client_address, "wrong-password", "invalid-credentials", now);
+  }
+  if (!employee->active()) {
+    audit_.Record({employee->id, "session.sign_in_refused", employee->id, input.client_address,
+                   {{"reason", "suspended"}}});
+    return http::MakeProblem(403, "account-suspended");
+  }
+
+  SessionRecord session;
+  session.id = crypto::RandomToken(16);
+  session.employee_id = employee->id;
+  session.csrf_token = crypto::RandomToken(kTokenBytes);
+  session.created_at = now;
+  session.last_seen_at = now;
+  session.expires_at = now + policy_.absolute_timeout_seconds;
+  session.user_agent = input.user_agent.substr(0, 300);
+  session.client_address = input.client_address;
+  const std::string token = crypto::RandomToken(kTokenBytes);
+  session.token_hash = crypto::Sha256Hex(token);
+
+  std::string second_factor = "none";
+  std::optional<http::Problem> refused;
+  database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
+    if (employee->totp_enabled()) {
+      if (input.recovery_code) {
+        if (!UseRecoveryCode(connection, employee->id, *input.recovery_code, now)) {
+          refused = http::MakeProblem(401, "invalid-totp");
+          return;
+        }
+        second_factor = "recovery_code";
+      } else if (!input.totp) {
+        refused = http::MakeProblem(401, "totp-required");
+        return;
+      } else {
+        // Read the last accepted step inside the write transaction: two requests with
+        // one code cannot both pass.
+        const auto last_step = connection.QueryOne("SELECT totp_last_step FROM employees WHERE id = ?",
+                                                   {employee->id})->OptionalInt(0);
+        const auto step = VerifyTotp(*employee->totp_secret, *input.totp, now);
+        if (!step || (last_step && *step <= *last_step)) {
+          refused = http::MakeProblem(401, "invalid-totp");
+          return;
+        }
+        employee->totp_last_step = *step;
+        EmployeeRepository::UpdateTotp(connection, *employee, now);
+        second_factor = "totp";
+      }
+    }
+    SessionRepository::Insert(connection, session);
+    audit_.Append(connection, {employee->id, "session.sign_in", employee->id, input.client_address,
+                               {{"session", session.id}, {"second_factor", second_factor}}});
+  });
+  if (refused) {
+    // A wrong second factor counts as a failure; a missing one is just the next step.
+    if (refused->slug == "invalid-totp") return Fail(code, input.client_address, "wrong-second-factor", "invalid-totp", now);
+    return *refused;
+  }
+  throttle_.RecordSuccess(code, input.client_address);
+  return SignInOutcome{token, session.csrf_token, employee->must_change_password, employee->MustEnrollTotp()};
+}
+
+http::Problem SessionService::Fail(const std::string& code, const std::string& client_address,
+                                   const std::string& reason, const std::string& slug, std::int64_t now) {
+  const std::int64_t wait = throttle_.RecordFailure(code, client_address, now);
+  database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
+    audit_.Append(connection, {std::nullopt, "session.sign_in_failed", code, client_address, {{"reason", reason}}});
+    if (wait > 0) {
+      audit_.Append(connection, {std::nullopt, "session.back_off", code, client_address, {{"seconds", wait}}});
+    }
+  });
+  return http::MakeProblem(401, slug);
+}
+
+bool SessionService::UseRecoveryCode(store::Connection& connection, const std::string& employee_id,
+                                     const std::string& code, std::int64_t now) {
+  const std::string hash = crypto::Sha256Hex(NormalizeRecoveryCode(code));
+  connection.Execute(
+      "UPDATE recovery_codes SET used_at = ? WHERE employee_id = ? AND code_hash = ? AND used_at IS NULL",
+      {now, employee_id, hash});
+  return connection.ChangedRows() == 1;
+}
+
+void SessionService::SignOut(const http::Principal& principal, const std::string& client_address) {
+  database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
+    SessionRepository::Revoke(connection, principal.session_id, NowSeconds());
+    audit_.Append(connection, {principal.subject_id, "session.sign_out", principal.subject_id, client_address,
+                               {{"session", principal.session_id}}});
+  });
+}
+
+http::Result<std::optional<http::Principal>> SessionService::Authenticate(const http::Request& request) {
+  const auto token = request.Cookie(kCookieName);
+  if (!token || token->empty()) return std::optional<http::Principal>{};
+  const std::int64_t now = NowSeconds();
+  auto connection = database_.Acquire();
+  const auto session = SessionRepository::FindByTokenHash(*connection, crypto::Sha256Hex(*token));
+  const bool live = session && !session->revoked_at && now < session->expires_at &&
+                    now - session->last_seen_at < policy_.idle_timeout_seconds;
+  if (!live) return http::MakeProblem(401, "session-expired");
+  const auto employee = EmployeeRepository::FindById(*connection, session->employee_id);
+  if (!employee || !employee->active()) return http::MakeProblem(401, "session-expired");
+  if (now - session->last_seen_at >= TouchInterval(policy_)) SessionRepository::Touch(*connection, session->id, now);
+
+  http::Principal principal;
+  principal.subject_id = employee->id;
+  principal.session_id = session->id;
+  principal.csrf_token = session->csrf_token;
+  principal.roles = employee->roles;
+  if (employee->must_change_password) {
+    principal.pending_step = "password-change-required";
+  } else if (employee->MustEnrollTotp()) {
+    principal.pending_step = "totp-enrollment-required";
+  }
+  return std::optional<http::Principal>(std::move(principal));
+}
+
+std::string SessionService::SessionCookie(const std::string& token) {
+  return fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict", kCookieName, token);
+}
+
+std::string SessionService::ClearedCookie() {
+  return fmt::format("{}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0", kCookieName);
+}
+
+}  // namespace egovbox::identity
