@@ -1,0 +1,22 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { ApiClient } from '../api/client';
+import type { EgovboxApi } from '../api/egovbox_api';
+import type { SessionModel } from '../state/session_model';
+import type { Router } from './router';
+
+// The long-lived objects of one page load, made in main.tsx (or a test).
+export interface Services {
+  client: ApiClient;
+  api: EgovboxApi;
+  session: SessionModel;
+  router: Router;
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices() outside <ServicesContext.Provider>');
+  return services;
+}

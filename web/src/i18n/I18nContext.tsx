@@ -1,0 +1,52 @@
+import { createContext, type ComponentChildren } from 'preact';
+import { useContext, useMemo } from 'preact/hooks';
+import { useStore } from '../app/use_store';
+import { formatDateTime, formatWait } from './format';
+import {
+  translate,
+  translateDynamic,
+  translatePlural,
+  type Lang,
+  type MessageKey,
+  type Params,
+  type PluralKey,
+} from './i18n';
+import type { LanguageStore } from './language';
+
+export interface I18n {
+  lang: Lang;
+  t: (key: MessageKey, params?: Params) => string;
+  tp: (key: PluralKey, count: number, params?: Params) => string;
+  // A key built at run time (e.g. from a server slug); null when unknown.
+  td: (key: string, params?: Params) => string | null;
+  dateTime: (iso: string) => string;
+  wait: (seconds: number) => string;
+  setLang: (lang: Lang) => void;
+}
+
+export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
+  return {
+    lang,
+    t: (key, params) => translate(lang, key, params),
+    tp: (key, count, params) => translatePlural(lang, key, count, params),
+    td: (key, params) => translateDynamic(lang, key, params),
+    dateTime: (iso) => formatDateTime(lang, iso),
+    wait: (seconds) => formatWait(lang, seconds),
+    setLang,
+  };
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider(props: { store: LanguageStore; children: ComponentChildren }) {
+  const { store } = props;
+  const lang = useStore(store);
+  const value = useMemo(() => createI18n(lang, (next) => store.set(next)), [lang, store]);
+  return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n() outside <I18nProvider>');
+  return value;
+}

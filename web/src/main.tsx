@@ -1,0 +1,39 @@
+import { render } from 'preact';
+import { ApiClient } from './api/client';
+import { EgovboxApi } from './api/egovbox_api';
+import { App } from './app/App';
+import { Router } from './app/router';
+import { ServicesContext, type Services } from './app/services';
+import { I18nProvider } from './i18n/I18nContext';
+import { LanguageStore } from './i18n/language';
+import { SessionModel } from './state/session_model';
+import './styles/global.css';
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const language = new LanguageStore(safeLocalStorage(), document.documentElement);
+const client = new ApiClient({ language: () => language.get() });
+const api = new EgovboxApi(client);
+const services: Services = {
+  client,
+  api,
+  session: new SessionModel(api, client),
+  router: new Router(window),
+};
+
+render(
+  <ServicesContext.Provider value={services}>
+    <I18nProvider store={language}>
+      <App />
+    </I18nProvider>
+  </ServicesContext.Provider>,
+  document.getElementById('app')!,
+);
+
+void services.session.start();

@@ -1,0 +1,101 @@
+// Test helpers: a fake API server behind a fetch function, and the app's
+// services wired to it. Not shipped (only *.test.tsx import it).
+import { render } from '@testing-library/preact';
+import type { ComponentChildren } from 'preact';
+import { ApiClient } from '../api/client';
+import { EgovboxApi } from '../api/egovbox_api';
+import type { Me } from '../api/types';
+import { Router } from '../app/router';
+import { ServicesContext, type Services } from '../app/services';
+import { I18nProvider } from '../i18n/I18nContext';
+import type { Lang } from '../i18n/i18n';
+import { LanguageStore } from '../i18n/language';
+import { SessionModel } from '../state/session_model';
+
+export interface FakeRequest {
+  method: string;
+  path: string; // without /api/v1 and query
+  query: URLSearchParams;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface FakeResponse {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FakeRoute = FakeResponse | ((request: FakeRequest) => FakeResponse | Promise<FakeResponse>);
+
+export function problem(slug: string, status: number, extra: Record<string, unknown> = {}): FakeResponse {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/problem+json' },
+    body: { type: `urn:egovbox:problem:${slug}`, title: slug, status, detail: `detail:${slug}`, ...extra },
+  };
+}
+
+// Routes are keyed "METHOD /path"; an unknown route answers 404.
+export function fakeServer(routes: Record<string, FakeRoute>) {
+  const calls: FakeRequest[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input), 'http://localhost');
+    const request: FakeRequest = {
+      method: init?.method ?? 'GET',
+      path: url.pathname.replace(/^\/api\/v1/, ''),
+      query: url.searchParams,
+      headers: new Headers(init?.headers),
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+    };
+    calls.push(request);
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    const route = routes[`${request.method} ${request.path}`];
+    const answer = route === undefined ? problem('not-found', 404) : typeof route === 'function' ? await route(request) : route;
+    const status = answer.status ?? 200;
+    const headers = new Headers({ 'Content-Type': 'application/json', ...answer.headers });
+    const body = status === 204 || answer.body === undefined ? null : JSON.stringify(answer.body);
+    return new Response(body, { status, headers });
+  };
+  return { fetch: fetch as typeof globalThis.fetch, calls };
+}
+
+export const kMe: Me = {
+  id: 'u1',
+  code: 'K7M4-QX2P',
+  name: 'Мария Иванова',
+  email: 'maria.ivanova@example.bg',
+  department: { id: 'd1', name: 'Дирекция „Административно обслужване“' },
+  position: 'Главен експерт',
+  roles: ['employee'],
+  status: 'active',
+  totp_enabled: false,
+  must_change_password: false,
+  must_enroll_totp: false,
+};
+
+export const kSignedIn: FakeResponse = {
+  body: { csrf_token: 'csrf-1', must_change_password: false, must_enroll_totp: false },
+};
+
+export function makeServices(routes: Record<string, FakeRoute>, options: { lang?: Lang; path?: string } = {}) {
+  window.localStorage.clear();
+  if (options.lang) window.localStorage.setItem('egovbox.lang', options.lang);
+  window.history.replaceState(null, '', options.path ?? '/');
+  const server = fakeServer(routes);
+  const language = new LanguageStore(window.localStorage, document.documentElement);
+  const client = new ApiClient({ language: () => language.get(), fetch: server.fetch });
+  const api = new EgovboxApi(client);
+  const services: Services = { client, api, session: new SessionModel(api, client), router: new Router(window) };
+  const wrap = (children: ComponentChildren) => (
+    <ServicesContext.Provider value={services}>
+      <I18nProvider store={language}>{children}</I18nProvider>
+    </ServicesContext.Provider>
+  );
+  return {
+    services,
+    language,
+    calls: server.calls,
+    render: (ui: ComponentChildren) => render(<>{wrap(ui)}</>),
+  };
+}

@@ -1,0 +1,14 @@
+import type { ButtonHTMLAttributes } from 'preact';
+import styles from './Button.module.css';
+import { classes } from './classes';
+
+export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'quiet';
+
+export interface ButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'class' | 'className'> {
+  variant?: ButtonVariant;
+  extraClass?: string;
+}
+
+export function Button({ variant = 'primary', extraClass, type = 'button', ...rest }: ButtonProps) {
+  return <button type={type} class={classes(styles.button, styles[variant], extraClass)} {...rest} />;
+}

@@ -1,0 +1,68 @@
+import type { ComponentChildren, Ref } from 'preact';
+import { useId } from 'preact/hooks';
+import { classes } from './classes';
+import styles from './TextField.module.css';
+
+export interface TextFieldProps {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  // Shown under the label, before the input: hints and rules.
+  help?: ComponentChildren;
+  // Text, or a list of problems (weak password).
+  error?: ComponentChildren;
+  inputRef?: Ref<HTMLInputElement>;
+  id?: string;
+  monospace?: boolean;
+  type?: 'text' | 'password' | 'search' | 'email';
+  autocomplete?: string;
+  autocapitalize?: 'none' | 'characters' | 'words' | 'sentences';
+  autocorrect?: 'on' | 'off';
+  spellcheck?: boolean;
+  inputMode?: 'numeric' | 'text';
+  maxLength?: number;
+  required?: boolean;
+  onBlur?: () => void;
+}
+
+// A labelled input whose help text and error are tied to it with
+// aria-describedby; the error is also a role="alert" so that it is read out
+// when it appears.
+export function TextField(props: TextFieldProps) {
+  const { label, value, onValue, help, error, inputRef, id, monospace, type = 'text', ...rest } = props;
+  const generated = useId();
+  const inputId = id ?? `field-${generated}`;
+  const helpId = `${inputId}-help`;
+  const errorId = `${inputId}-error`;
+  const describedBy = [help ? helpId : null, error ? errorId : null].filter(Boolean).join(' ');
+  return (
+    <div class={styles.field}>
+      <label class={styles.label} for={inputId}>
+        {label}
+      </label>
+      {help ? (
+        <div id={helpId} class={styles.help}>
+          {help}
+        </div>
+      ) : null}
+      {error ? (
+        <div id={errorId} class={styles.error} role="alert">
+          {error}
+        </div>
+      ) : null}
+      <input
+        {...rest}
+        ref={inputRef}
+        id={inputId}
+        // Preact types <input> as a union keyed on `type`; the attributes
+        // used here are valid for every type this component accepts.
+        type={type as 'text'}
+        value={value}
+        class={classes(styles.input, monospace && styles.monospace, error ? styles.invalid : null)}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
+        onInput={(event) => onValue(event.currentTarget.value)}
+      />
+    </div>
+  );
+}
