@@ -44,7 +44,7 @@ bench-http: build
 	bench/http/run.sh $(BINARY)
 
 lint: deps
-	scripts/lint.sh $(BUILD_DIR)
+	scripts/lint.sh
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -149,20 +149,23 @@ const std::vector<SettingInfo>& Settings() {
 }
 
 std::chrono::milliseconds ParseDuration(const std::string& key, const std::string& text) {
-  std::size_t used = 0;
-  double amount = 0;
-  try {
-    amount = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  const std::string unit = text.substr(used);
+  // Digits with an optional fraction, then the unit. Only that: std::stod alone would
+  // also take a sign, an exponent, hex, "inf" and "nan", and a huge value would not fit.
+  const std::size_t used = text.find_first_not_of("0123456789.");
+  const std::string number = text.substr(0, used);
+  const std::string unit = used == std::string::npos ? std::string() : text.substr(used);
   double factor = 0;
   if (unit.empty() || unit == "s") factor = 1000;
   if (unit == "ms") factor = 1;
   if (unit == "m") factor = 60'000;
   if (unit == "h") factor = 3'600'000;
-  if (used == 0 || factor == 0 || amount < 0) {
+  double amount = -1;
+  if (!number.empty() && number.find_first_of("0123456789") != std::string::npos &&
+      std::count(number.begin(), number.end(), '.') <= 1) {
+    amount = std::stod(number);
+  }
+  constexpr double kLongestMilliseconds = 1e15;  // about 30 000 years
+  if (factor == 0 || amount < 0 || amount * factor > kLongestMilliseconds) {
     throw ConfigError(key + ": \"" + text + "\" is not a duration (e.g. 500ms, 30s, 15m, 2h)");
   }
   return std::chrono::milliseconds(static_cast<std::int64_t>(amount * factor));
@@ -178,16 +181,20 @@ Config LoadConfig(const std::map<std::string, std::string>& flags) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw ConfigError("listen (" + layers.Source("listen") + "): expected HOST:PORT");
   config.listen_host = listen.substr(0, colon);
-  if (config.listen_host.size() > 1 && config.listen_host.front() == '[') {
+  // An IPv6 address goes in brackets ("[::1]:8443"); a host with a colon outside them
+  // would leave it unclear where the address ends and the port begins.
+  if (config.listen_host.size() >= 2 && config.listen_host.front() == '[' && config.listen_host.back() == ']') {
     config.listen_host = config.listen_host.substr(1, config.listen_host.size() - 2);
+  } else if (config.listen_host.find_first_of("[]:") != std::string::npos) {
+    throw ConfigError("listen (" + layers.Source("listen") + "): \"" + listen +
+                      "\": write an IPv6 address in brackets, e.g. [::]:8443");
   }
-  try {
-    const int port = std::stoi(listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    config.listen_port = static_cast<std::uint16_t>(port);
-  } catch (const std::exception&) {
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port_text) > 65535) {
     throw ConfigError("listen (" + layers.Source("listen") + "): \"" + listen + "\" has no valid port");
   }
+  config.listen_port = static_cast<std::uint16_t>(std::stoi(port_text));
   const auto media_port = layers.Integer("media_port", 0, 65535);
   config.media_port = media_port == 0 ? config.listen_port : static_cast<std::uint16_t>(media_port);
   config.demo = layers.Boolean("demo");

@@ -27,4 +27,8 @@ bool PasswordHasher::Verify(std::string_view password, const std::string& stored
 
 void PasswordHasher::VerifyAgainstDummy(std::string_view password) const { (void)Verify(password, dummy_hash_); }
 
+bool PasswordHasher::NeedsRehash(const std::string& stored_hash) const {
+  return crypto_pwhash_str_needs_rehash(stored_hash.c_str(), cost_.operations, cost_.memory_bytes) != 0;
+}
+
 }  // namespace egovbox::crypto

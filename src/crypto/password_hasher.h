@@ -24,6 +24,10 @@ class PasswordHasher {
   // Spends the same time as Verify on a hash nobody has, so that an unknown personal
   // code is answered in the same time class as a wrong password.
   void VerifyAgainstDummy(std::string_view password) const;
+  // True when `stored_hash` was made with other cost parameters than this hasher's
+  // (or is no argon2id string): one-time passwords are hashed at a lower cost, and
+  // such a hash verifies much faster than VerifyAgainstDummy.
+  bool NeedsRehash(const std::string& stored_hash) const;
 
  private:
   Cost cost_;

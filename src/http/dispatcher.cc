@@ -30,6 +30,10 @@ Response Dispatcher::Handle(Request& request, std::string& route_label) const {
   } catch (const std::exception& error) {
     spdlog::error("request {} {} failed: {}", request.method_name, request.path, error.what());
     response = Response::FromProblem(MakeProblem(500, "internal-error"));
+  } catch (...) {
+    // Not from the standard library, but still no reason to end the worker thread.
+    spdlog::error("request {} {} failed: an exception of unknown type", request.method_name, request.path);
+    response = Response::FromProblem(MakeProblem(500, "internal-error"));
   }
   if (response.problem) RenderProblem(response, request.language);
   AddSecurityHeaders(response, IsApiPath(request.path) || response.problem.has_value());

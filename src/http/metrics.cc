@@ -2,11 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace egovbox::http {
+
+namespace {
+
+// Any token is a valid method and the client picks it: other methods share one
+// label, so that a client cannot add series without end.
+const std::string& MethodLabel(const std::string& method) {
+  static const std::array<std::string, 8> kKnown = {"GET",   "HEAD",   "POST",    "PUT",
+                                                    "PATCH", "DELETE", "OPTIONS", "OTHER"};
+  const auto found = std::find(kKnown.begin(), kKnown.end(), method);
+  return found == kKnown.end() ? kKnown.back() : *found;
+}
+
+}  // namespace
 
 void Metrics::Record(const std::string& method, const std::string& route, int status, double seconds) {
   std::lock_guard lock(mutex_);
-  ++requests_[{method, route, status}];
+  ++requests_[{MethodLabel(method), route, status}];
   Histogram& histogram = latency_[route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++histogram.buckets[i];

@@ -14,7 +14,8 @@ namespace egovbox::http {
 
 class Metrics {
  public:
-  // `route` is the route pattern (never the raw path, so labels stay few).
+  // `route` is the route pattern (never the raw path, so labels stay few); a method
+  // other than the standard ones is counted as "OTHER".
   void Record(const std::string& method, const std::string& route, int status, double seconds);
   void ConnectionOpened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void ConnectionClosed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }

@@ -26,7 +26,7 @@ struct Problem {
 Problem MakeProblem(int status, std::string slug, nlohmann::json params = nlohmann::json::object());
 
 // Either a value or a Problem. Cheap to move; access to the wrong side throws
-// std::logic_error (a programmer error).
+// std::bad_variant_access (a programmer error).
 template <typename T>
 class [[nodiscard]] Result {
  public:

@@ -64,15 +64,25 @@ std::string ProblemCatalog::Title(const std::string& slug, Language language) co
 std::string ProblemCatalog::Detail(const std::string& slug, Language language, const nlohmann::json& params) const {
   const auto found = texts_.find(slug);
   if (found == texts_.end()) return slug;
-  std::string text = language == Language::kBulgarian ? found->second.detail_bg : found->second.detail_en;
-  for (const auto& [name, value] : params.items()) {
-    const std::string placeholder = "{" + name + "}";
-    const std::string replacement = value.is_string() ? value.get<std::string>() : value.dump();
-    for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + replacement.size())) {
-      text.replace(at, placeholder.size(), replacement);
+  const std::string& text = language == Language::kBulgarian ? found->second.detail_bg : found->second.detail_en;
+  // One pass over the template: a value that itself contains "{name}" (it may come
+  // from the request) is copied as it is, never filled in again.
+  std::string out;
+  std::size_t done = 0;
+  for (auto open = text.find('{'); open != std::string::npos; open = text.find('{', done)) {
+    const auto close = text.find('}', open);
+    if (close == std::string::npos) break;
+    const auto param = params.find(text.substr(open + 1, close - open - 1));
+    out.append(text, done, open - done);
+    if (param == params.end()) {
+      out.append(text, open, close + 1 - open);
+    } else {
+      out += param->is_string() ? param->get<std::string>() : param->dump();
     }
+    done = close + 1;
   }
-  return text;
+  out.append(text, done, std::string::npos);
+  return out;
 }
 
 }  // namespace egovbox::http

@@ -156,8 +156,10 @@ void Server::Impl::WaitForSignal() {
       return;
     }
     spdlog::info("signal {}: shutting down gracefully", signal_number);
-    BeginShutdown();
+    // Wait for a second signal first: BeginShutdown cancels that wait once no
+    // connection is left, and a wait armed after it would keep io running forever.
     WaitForSignal();
+    BeginShutdown();
   });
 }
 

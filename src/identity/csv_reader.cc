@@ -10,9 +10,11 @@ char DetectSeparator(std::string_view text) {
   return first_line.find(',') == std::string_view::npos && first_line.find(';') != std::string_view::npos ? ';' : ',';
 }
 
+// Nothing but separators, spaces and tabs: a line left over at the end of a file
+// must not become a row with every field missing.
 bool IsBlank(const CsvRecord& record) {
   for (const auto& field : record.fields) {
-    if (!field.empty()) return false;
+    if (field.find_first_not_of(" \t") != std::string::npos) return false;
   }
   return true;
 }

@@ -21,7 +21,7 @@ struct CsvParseError {
 };
 
 struct CsvDocument {
-  std::vector<CsvRecord> records;  // the header is records[0]; blank lines are skipped
+  std::vector<CsvRecord> records;  // the header is records[0]; blank lines (spaces and separators only) are skipped
   std::optional<CsvParseError> error;
 };
 

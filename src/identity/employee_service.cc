@@ -35,6 +35,17 @@ std::string Trim(std::string text) {
   return text.substr(first, last - first + 1);
 }
 
+// The input as it is stored: text without surrounding spaces. Validation and the
+// e-mail check look at this, so that "  " is a missing name and " a@b.bg" the
+// address a@b.bg.
+NewEmployee Trimmed(NewEmployee input) {
+  input.name = Trim(std::move(input.name));
+  input.email = Trim(std::move(input.email));
+  input.department = Trim(std::move(input.department));
+  input.position = Trim(std::move(input.position));
+  return input;
+}
+
 // "employee; councillor" or "employee councillor" -> {"employee", "councillor"}.
 std::vector<std::string> SplitRoles(const std::string& text) {
   std::vector<std::string> roles;
@@ -118,7 +129,8 @@ http::Result<Employee> EmployeeService::Find(const std::string& code_or_id) {
   return std::move(*employee);
 }
 
-http::Result<CreatedEmployee> EmployeeService::Create(const Actor& actor, const NewEmployee& input) {
+http::Result<CreatedEmployee> EmployeeService::Create(const Actor& actor, const NewEmployee& untrimmed) {
+  const NewEmployee input = Trimmed(untrimmed);
   const auto reasons = ValidateNewEmployee(input);
   if (!reasons.empty()) {
     http::Problem problem = http::MakeProblem(400, "invalid-employee");

@@ -7,8 +7,8 @@ namespace egovbox::identity {
 void RegisterIdentityProblems() {
   auto& catalog = http::ProblemCatalog::Instance();
   catalog.Register("invalid-personal-code",
-                   {"Невалиден личен код", "Личният код се състои от 8 знака, например K7M4-QX2P.",
-                    "Invalid personal code", "A personal code has 8 characters, for example K7M4-QX2P."});
+                   {"Невалиден личен код", "Личният код се състои от 8 знака, например K7M4-QX2Z.",
+                    "Invalid personal code", "A personal code has 8 characters, for example K7M4-QX2Z."});
   catalog.Register("personal-code-typo",
                    {"Грешно въведен код", "Кодът изглежда сгрешен при въвеждането. Проверете всеки знак.",
                     "Mistyped code", "The code seems to be mistyped. Check each character."});

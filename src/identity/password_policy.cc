@@ -17,15 +17,17 @@ constexpr std::array<std::string_view, 12> kCommonPasswords = {
     "parola123456", "парола123456",   "паролапарола", "administrator1", "letmein12345", "iloveyou1234",
 };
 
-// One character repeated, or a run up or down the character table ("abcdefghijkl").
+// One character repeated, or a run up or down the character table ("abcdefghijkl",
+// "абвгдежзийкл"). Compares code points, so that Cyrillic counts as well as Latin.
 bool IsTrivialPattern(std::string_view folded) {
-  if (folded.size() < 2) return true;
-  const bool repeated = std::all_of(folded.begin(), folded.end(), [&](char c) { return c == folded.front(); });
+  const std::u32string text = DecodeUtf8(folded);
+  if (text.size() < 2) return true;
+  const bool repeated = std::all_of(text.begin(), text.end(), [&](char32_t c) { return c == text.front(); });
   bool ascending = true;
   bool descending = true;
-  for (std::size_t i = 1; i < folded.size(); ++i) {
-    ascending = ascending && folded[i] == folded[i - 1] + 1;
-    descending = descending && folded[i] == folded[i - 1] - 1;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    ascending = ascending && text[i] == text[i - 1] + 1;
+    descending = descending && text[i] + 1 == text[i - 1];
   }
   return repeated || ascending || descending;
 }

@@ -24,24 +24,26 @@ int ValueOf(char c) {
   return at == std::string_view::npos ? -1 : static_cast<int>(at);
 }
 
-// Luhn mod N: double every second value from the right, fold, sum.
-int LuhnSum(std::string_view text, int first_factor) {
-  int factor = first_factor;
+// Multiplication by x in GF(32) = GF(2)[x] / (x^5 + x^2 + 1); x is a primitive element.
+int TimesX(int value) {
+  value <<= 1;
+  return (value & kRadix) != 0 ? value ^ 0b100101 : value;
+}
+
+// Sum over i of x^(n-1-i) * value(text[i]) in GF(32), by Horner's rule; addition is XOR.
+// A changed character changes the sum by x^k * (its change), never zero. Neighbours
+// a, b swapped change it by x^k * (x + 1) * (a + b), zero only when a == b.
+int WeightedSum(std::string_view text) {
   int sum = 0;
-  for (auto it = text.rbegin(); it != text.rend(); ++it) {
-    int addend = factor * ValueOf(*it);
-    factor = factor == 2 ? 1 : 2;
-    addend = addend / kRadix + addend % kRadix;
-    sum += addend;
-  }
+  for (char c : text) sum = TimesX(sum) ^ ValueOf(c);
   return sum;
 }
 
 }  // namespace
 
 char PersonalCodeCheckCharacter(std::string_view data) {
-  const int remainder = LuhnSum(data, 2) % kRadix;
-  return kAlphabet[static_cast<std::size_t>((kRadix - remainder) % kRadix)];
+  // The check character c makes x * sum(data) + c zero, and in GF(32) -v == v.
+  return kAlphabet[static_cast<std::size_t>(TimesX(WeightedSum(data)) & (kRadix - 1))];
 }
 
 NormalizedCode NormalizePersonalCode(std::string_view input) {
@@ -72,7 +74,7 @@ NormalizedCode NormalizePersonalCode(std::string_view input) {
     if (code.size() > kDataLength + 1) return {CodeCheck::kMalformed, {}};
   }
   if (code.size() != kDataLength + 1) return {CodeCheck::kMalformed, {}};
-  if (LuhnSum(code, 1) % kRadix != 0) return {CodeCheck::kCheckMismatch, code};
+  if (WeightedSum(code) != 0) return {CodeCheck::kCheckMismatch, code};
   return {CodeCheck::kValid, code};
 }
 

@@ -70,6 +70,9 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
     return Fail(code, input.client_address, "unknown-code", "invalid-credentials", now);
   }
   if (!hasher_.Verify(input.password, employee->password_hash)) {
+    // A one-time password's hash is cheap to check (services.cc); pay the full cost
+    // anyway, or a wrong password would tell a new account's code from an unknown one.
+    if (hasher_.NeedsRehash(employee->password_hash)) hasher_.VerifyAgainstDummy(input.password);
     return Fail(code, input.client_address, "wrong-password", "invalid-credentials", now);
   }
   if (!employee->active()) {

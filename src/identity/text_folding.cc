@@ -4,6 +4,7 @@ namespace egovbox::identity {
 namespace {
 
 // Decodes one code point at `at`; returns its length (1 for an invalid byte, with cp = 0xFFFD).
+// RFC 3629 §3: overlong forms, UTF-16 surrogates and values above U+10FFFF are invalid.
 std::size_t Decode(std::string_view text, std::size_t at, char32_t& cp) {
   const auto byte = static_cast<unsigned char>(text[at]);
   std::size_t length = 1;
@@ -35,6 +36,11 @@ std::size_t Decode(std::string_view text, std::size_t at, char32_t& cp) {
       return 1;
     }
     cp = (cp << 6) | (next & 0x3F);
+  }
+  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kSmallest[length] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    cp = 0xFFFD;
+    return 1;
   }
   return length;
 }
@@ -82,6 +88,17 @@ std::string FoldCase(std::string_view utf8) {
   return out;
 }
 
+std::u32string DecodeUtf8(std::string_view utf8) {
+  std::u32string out;
+  out.reserve(utf8.size());
+  for (std::size_t at = 0; at < utf8.size();) {
+    char32_t cp;
+    at += Decode(utf8, at, cp);
+    out.push_back(cp);
+  }
+  return out;
+}
+
 std::size_t CodePointCount(std::string_view utf8) {
   std::size_t count = 0;
   for (std::size_t at = 0; at < utf8.size(); ++count) {
@@ -113,7 +130,8 @@ bool IsCleanText(std::string_view utf8) {
     char32_t cp;
     const std::size_t length = Decode(utf8, at, cp);
     if (cp == 0xFFFD && length == 1) return false;
-    if ((cp < 0x20 && cp != '\t') || cp == 0x7F) return false;
+    // C0 controls but tab, DEL, and the C1 controls U+0080..U+009F.
+    if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F)) return false;
     at += length;
   }
   return true;

@@ -1,4 +1,4 @@
-// Personal codes: 8 characters of Crockford's base32 shown as "K7M4-QX2P".
+// Personal codes: 8 characters of Crockford's base32 shown as "K7M4-QX2Z".
 // The server checks the check character; here we only tidy what people
 // type so that lower case, spaces, dashes and a Cyrillic keyboard layout
 // do not count as mistakes.
@@ -27,7 +27,7 @@ export function isWellFormedPersonalCode(input: string): boolean {
   return kCrockford.test(normalizePersonalCode(input));
 }
 
-// "k7m4 qx2p" -> "K7M4-QX2P"; anything that is not 8 valid characters is
+// "k7m4 qx2p" -> "K7M4-QX2Z"; anything that is not 8 valid characters is
 // returned trimmed and unchanged, for the server to judge.
 export function formatPersonalCode(input: string): string {
   const code = normalizePersonalCode(input);
