@@ -24,23 +24,36 @@ Dispatcher::Dispatcher(const Router& router, Authenticator& authenticator, const
     : router_(router), authenticator_(authenticator), static_files_(static_files) {}
 
 Response Dispatcher::Handle(Request& request, std::string& route_label) const {
-  Response response;
+  Response response = *Guarded(request, route_label, Mode::kBlocking);
+  if (ChangesState(request.method)) authenticator_.ForgetRemembered();
+  return response;
+}
+
+std::optional<Response> Dispatcher::HandleWithoutBlocking(Request& request, std::string& route_label) const {
+  // A state-changing request always takes the blocking way, where ForgetRemembered follows it.
+  if (ChangesState(request.method)) return std::nullopt;
+  return Guarded(request, route_label, Mode::kWithoutBlocking);
+}
+
+std::optional<Response> Dispatcher::Guarded(Request& request, std::string& route_label, Mode mode) const {
+  std::optional<Response> response;
   try {
-    response = Route(request, route_label);
+    response = Route(request, route_label, mode);
   } catch (const std::exception& error) {
     spdlog::error("request {} {} failed: {}", request.method_name, request.path, error.what());
     response = Response::FromProblem(MakeProblem(500, "internal-error"));
   } catch (...) {
-    // Not from the standard library, but still no reason to end the worker thread.
+    // Not from the standard library, but still no reason to end the thread.
     spdlog::error("request {} {} failed: an exception of unknown type", request.method_name, request.path);
     response = Response::FromProblem(MakeProblem(500, "internal-error"));
   }
-  if (response.problem) RenderProblem(response, request.language);
-  AddSecurityHeaders(response, IsApiPath(request.path) || response.problem.has_value());
+  if (!response) return std::nullopt;
+  if (response->problem) RenderProblem(*response, request.language);
+  AddSecurityHeaders(*response, IsApiPath(request.path) || response->problem.has_value());
   return response;
 }
 
-Response Dispatcher::Route(Request& request, std::string& route_label) const {
+std::optional<Response> Dispatcher::Route(Request& request, std::string& route_label, Mode mode) const {
   RouteMatch match = router_.Match(request.method, request.path);
   if (match.route == nullptr) {
     if (match.path_exists) {
@@ -54,13 +67,19 @@ Response Dispatcher::Route(Request& request, std::string& route_label) const {
     route_label = "unmatched";
     return Response::FromProblem(MakeProblem(404, "not-found"));
   }
-  route_label = match.route->pattern;
+  const http::Route& route = *match.route;
+  if (mode == Mode::kWithoutBlocking && !route.inline_handler) return std::nullopt;
+  route_label = route.pattern;
   request.path_params = std::move(match.params);
-  if (auto problem = CheckAccess(request, *match.route)) return Response::FromProblem(std::move(*problem));
-  return match.route->handler(request);
+  bool undecided = false;
+  if (auto problem = CheckAccess(request, route, mode, undecided)) return Response::FromProblem(std::move(*problem));
+  if (undecided) return std::nullopt;
+  if (mode == Mode::kWithoutBlocking) return route.inline_handler(request);
+  return route.handler(request);
 }
 
-std::optional<Problem> Dispatcher::CheckAccess(Request& request, const http::Route& route) const {
+std::optional<Problem> Dispatcher::CheckAccess(Request& request, const http::Route& route, Mode mode,
+                                               bool& undecided) const {
   if (ChangesState(request.method)) {
     const std::string_view origin = request.Header("origin");
     if (!origin.empty() && !OriginMatchesHost(origin, request.Header("host"))) {
@@ -69,10 +88,18 @@ std::optional<Problem> Dispatcher::CheckAccess(Request& request, const http::Rou
   }
   if (route.access == Access::kPublic) return std::nullopt;
 
-  auto principal = authenticator_.Authenticate(request);
-  if (!principal) return principal.problem();
-  if (!principal.value()) return MakeProblem(401, "unauthenticated");
-  request.principal = std::move(*principal.value());
+  if (mode == Mode::kWithoutBlocking) {
+    request.principal = authenticator_.AuthenticateWithoutBlocking(request);
+    if (!request.principal) {
+      undecided = true;
+      return std::nullopt;
+    }
+  } else {
+    auto principal = authenticator_.Authenticate(request);
+    if (!principal) return principal.problem();
+    if (!principal.value()) return MakeProblem(401, "unauthenticated");
+    request.principal = std::move(*principal.value());
+  }
   const Principal& who = *request.principal;
 
   if (ChangesState(request.method) && !crypto::ConstantTimeEquals(request.Header("x-csrf-token"), who.csrf_token)) {

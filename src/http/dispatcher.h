@@ -22,6 +22,12 @@ class Authenticator {
   // nullopt when the request carries no session; a problem (session-expired) when it
   // carries one that is no longer valid.
   virtual Result<std::optional<Principal>> Authenticate(const Request& request) = 0;
+  // The principal when it can be told without blocking (from memory); nullopt when
+  // it cannot, and the request then takes the blocking way through Authenticate.
+  virtual std::optional<Principal> AuthenticateWithoutBlocking(const Request& /*request*/) { return std::nullopt; }
+  // Called after every state-changing request: whatever is remembered about who may
+  // do what must be looked up afresh.
+  virtual void ForgetRemembered() {}
 };
 
 class Dispatcher {
@@ -29,14 +35,23 @@ class Dispatcher {
   Dispatcher(const Router& router, Authenticator& authenticator, const StaticFiles& static_files);
 
   // `route_label` receives the matched pattern (or "static", "unmatched") for metrics and logs.
+  // May block (store, hashing): call it on a worker thread.
   Response Handle(Request& request, std::string& route_label) const;
+  // The response when it can be made without blocking (a route's inline handler, a
+  // static file, an error): safe on an I/O thread. nullopt: call Handle on a worker.
+  std::optional<Response> HandleWithoutBlocking(Request& request, std::string& route_label) const;
 
   // Renders a Response that carries a Problem as application/problem+json.
   static void RenderProblem(Response& response, Language language);
 
  private:
-  Response Route(Request& request, std::string& route_label) const;
-  std::optional<Problem> CheckAccess(Request& request, const http::Route& route) const;
+  enum class Mode { kBlocking, kWithoutBlocking };
+  // nullopt only in kWithoutBlocking mode, when the request needs the blocking way.
+  std::optional<Response> Route(Request& request, std::string& route_label, Mode mode) const;
+  std::optional<Response> Guarded(Request& request, std::string& route_label, Mode mode) const;
+  // A problem to answer with, or nullopt to go on; `undecided` is set in
+  // kWithoutBlocking mode when the principal cannot be told without blocking.
+  std::optional<Problem> CheckAccess(Request& request, const http::Route& route, Mode mode, bool& undecided) const;
 
   const Router& router_;
   Authenticator& authenticator_;

@@ -20,6 +20,9 @@ enum class Access {
 };
 
 using Handler = std::function<Response(Request&)>;
+// Answers from memory, without blocking, when it can; nullopt sends the request on
+// to the route's Handler on a worker thread.
+using InlineHandler = std::function<std::optional<Response>(Request&)>;
 
 struct Route {
   Method method;
@@ -28,6 +31,8 @@ struct Route {
   Handler handler;
   // Roles of which the person needs at least one; empty means any signed-in person.
   std::vector<std::string> roles = {};
+  // Optional fast way for hot read-only routes: runs on the I/O thread.
+  InlineHandler inline_handler = nullptr;
 };
 
 struct RouteMatch {

@@ -93,7 +93,8 @@ struct Server::Impl {
       : options(std::move(server_options)),
         dispatcher(request_dispatcher),
         metrics(server_metrics),
-        io(options.io_threads),
+        contexts(MakeContexts(options.io_threads)),
+        io(*contexts.front()),
         tls(ssl::context::tls_server),
         workers(static_cast<std::size_t>(options.worker_threads)),
         control(asio::make_strand(io)),
@@ -111,10 +112,21 @@ struct Server::Impl {
                                         const std::string& client);
   asio::awaitable<bool> Write(TlsStream& stream, Response& response, unsigned version, bool keep_alive, bool head);
 
+  // One io_context per I/O thread: a connection lives on one thread from accept to
+  // close, so its completions never wake another thread. The first also runs the
+  // acceptor and the shutdown steps.
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int count);
+  asio::io_context& NextContext();
+  void StopContexts();
+  void ReleaseContexts();
+
   ServerOptions options;
   const Dispatcher& dispatcher;
   Metrics& metrics;
-  asio::io_context io;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  asio::io_context& io;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;  // used by control only
+  std::atomic<std::size_t> next_context{0};
   ssl::context tls;
   asio::thread_pool workers;
   asio::strand<asio::io_context::executor_type> control;  // serialises shutdown steps
@@ -152,7 +164,7 @@ void Server::Impl::WaitForSignal() {
     if (error) return;
     if (stopping) {
       spdlog::warn("second signal {}: stopping now", signal_number);
-      io.stop();
+      StopContexts();
       return;
     }
     spdlog::info("signal {}: shutting down gracefully", signal_number);
@@ -184,11 +196,12 @@ void Server::Impl::BeginShutdown() {
   shutdown_timer.async_wait([this](const beast::error_code& error) {
     if (error) return;
     spdlog::warn("shutdown grace period over; closing {} connections", open_connections.load());
-    io.stop();
+    StopContexts();
   });
   if (open_connections == 0) {
     shutdown_timer.cancel();
     signals.cancel();
+    ReleaseContexts();
   }
 }
 
@@ -202,6 +215,7 @@ void Server::Impl::ConnectionFinished(LiveConnection* connection) {
     asio::post(control, [this] {
       shutdown_timer.cancel();
       signals.cancel();
+      ReleaseContexts();
     });
   }
 }
@@ -210,7 +224,7 @@ asio::awaitable<void> Server::Impl::Accept() {
   for (;;) {
     beast::error_code error;
     tcp::socket socket =
-        co_await acceptor->async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, error));
+        co_await acceptor->async_accept(NextContext(), asio::redirect_error(asio::use_awaitable, error));
     if (error) {
       if (stopping || error == asio::error::operation_aborted) co_return;
       spdlog::warn("accept failed: {}", error.message());
@@ -328,6 +342,8 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
   std::string route_label = "unmatched";
   if (!request) {
     response = ProblemResponse(400, "bad-request", {}, language);
+  } else if (auto answered = dispatcher.HandleWithoutBlocking(*request, route_label)) {
+    response = std::move(*answered);
   } else {
     response = co_await asio::co_spawn(
         workers, [&]() -> asio::awaitable<Response> { co_return dispatcher.Handle(*request, route_label); },
@@ -380,6 +396,23 @@ asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response,
   co_return !error;
 }
 
+std::vector<std::unique_ptr<asio::io_context>> Server::Impl::MakeContexts(int count) {
+  std::vector<std::unique_ptr<asio::io_context>> made;
+  for (int i = 0; i < std::max(1, count); ++i) made.push_back(std::make_unique<asio::io_context>(1));
+  return made;
+}
+
+asio::io_context& Server::Impl::NextContext() {
+  return *contexts[next_context.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+}
+
+void Server::Impl::StopContexts() {
+  for (auto& context : contexts) context->stop();
+}
+
+// The other contexts may end once their connections are gone.
+void Server::Impl::ReleaseContexts() { keep_running.clear(); }
+
 Server::Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), dispatcher, metrics)) {}
 
@@ -392,8 +425,10 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   asio::co_spawn(impl_->io, impl_->Accept(), LogException);
   on_listening(impl_->acceptor->local_endpoint().port());
 
+  auto& contexts = impl_->contexts;
+  for (std::size_t i = 1; i < contexts.size(); ++i) impl_->keep_running.push_back(asio::make_work_guard(*contexts[i]));
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.io_threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  for (std::size_t i = 1; i < contexts.size(); ++i) threads.emplace_back([&contexts, i] { contexts[i]->run(); });
   impl_->io.run();
   for (auto& thread : threads) thread.join();
   impl_->workers.join();

@@ -205,10 +205,20 @@ void AddIdentityRoutes(http::Router& router, SessionService& sessions, AccountSe
   router.Add({Method::kPost, "/api/v1/session", Access::kPublic, with(sessions, SignIn)});
   router.Add({Method::kGet, "/api/v1/session", Access::kPendingStep, with(accounts, CurrentSession)});
   router.Add({Method::kDelete, "/api/v1/session", Access::kPendingStep, with(sessions, SignOut)});
-  router.Add({Method::kGet, "/api/v1/me", Access::kPendingStep, [&accounts](Request& request) {
+  router.Add({Method::kGet, "/api/v1/me", Access::kPendingStep,
+              [&accounts](Request& request) {
                 auto me = accounts.Me(*request.principal);
                 if (!me) return Response::FromProblem(me.problem());
                 return Response::Json(200, SelfJson(*me));
+              },
+              {},
+              [&sessions](Request& request) -> std::optional<Response> {
+                auto me = sessions.RememberedSelfJson(request);
+                if (!me) return std::nullopt;
+                Response response;
+                response.body = std::move(*me);
+                response.SetHeader("Content-Type", "application/json");
+                return response;
               }});
   router.Add({Method::kPost, "/api/v1/me/password", Access::kPendingStep, with(accounts, ChangePassword)});
   router.Add({Method::kGet, "/api/v1/me/sessions", Access::kSignedIn, with(accounts, ListSessions)});

@@ -167,14 +167,20 @@ http::Result<std::optional<http::Principal>> SessionService::Authenticate(const 
   const auto token = request.Cookie(kCookieName);
   if (!token || token->empty()) return std::optional<http::Principal>{};
   const std::int64_t now = NowSeconds();
+  const std::string token_hash = crypto::Sha256Hex(*token);
+  const std::uint64_t generation = cache_.generation();
   auto connection = database_.Acquire();
-  const auto session = SessionRepository::FindByTokenHash(*connection, crypto::Sha256Hex(*token));
+  const auto session = SessionRepository::FindByTokenHash(*connection, token_hash);
   const bool live = session && !session->revoked_at && now < session->expires_at &&
                     now - session->last_seen_at < policy_.idle_timeout_seconds;
   if (!live) return http::MakeProblem(401, "session-expired");
-  const auto employee = EmployeeRepository::FindById(*connection, session->employee_id);
+  auto employee = EmployeeRepository::FindById(*connection, session->employee_id);
   if (!employee || !employee->active()) return http::MakeProblem(401, "session-expired");
-  if (now - session->last_seen_at >= TouchInterval(policy_)) SessionRepository::Touch(*connection, session->id, now);
+  std::int64_t last_seen_at = session->last_seen_at;
+  if (now - last_seen_at >= TouchInterval(policy_)) {
+    SessionRepository::Touch(*connection, session->id, now);
+    last_seen_at = now;
+  }
 
   http::Principal principal;
   principal.subject_id = employee->id;
@@ -186,7 +192,35 @@ http::Result<std::optional<http::Principal>> SessionService::Authenticate(const 
   } else if (employee->MustEnrollTotp()) {
     principal.pending_step = "totp-enrollment-required";
   }
+  std::string self_json = SelfJson(*employee).dump();
+  cache_.Remember(token_hash,
+                  {principal, std::make_shared<const Employee>(std::move(*employee)), std::move(self_json),
+                   last_seen_at, session->expires_at},
+                  generation);
   return std::optional<http::Principal>(std::move(principal));
+}
+
+std::optional<SessionCache::Entry> SessionService::Remembered(const http::Request& request) const {
+  const auto token = request.Cookie(kCookieName);
+  if (!token || token->empty()) return std::nullopt;
+  auto entry = cache_.Find(crypto::Sha256Hex(*token));
+  if (!entry) return std::nullopt;
+  const std::int64_t now = NowSeconds();
+  // Expired, idle, or due for a last_seen_at write: the blocking way decides.
+  if (now >= entry->expires_at || now - entry->last_seen_at >= TouchInterval(policy_)) return std::nullopt;
+  return entry;
+}
+
+std::optional<http::Principal> SessionService::AuthenticateWithoutBlocking(const http::Request& request) {
+  auto entry = Remembered(request);
+  if (!entry) return std::nullopt;
+  return std::move(entry->principal);
+}
+
+std::optional<std::string> SessionService::RememberedSelfJson(const http::Request& request) const {
+  auto entry = Remembered(request);
+  if (!entry) return std::nullopt;
+  return std::move(entry->self_json);
 }
 
 std::string SessionService::SessionCookie(const std::string& token) {

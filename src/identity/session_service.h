@@ -12,6 +12,7 @@
 #include "http/dispatcher.h"
 #include "http/problem.h"
 #include "identity/login_throttle.h"
+#include "identity/session_cache.h"
 #include "store/database.h"
 
 namespace egovbox::identity {
@@ -51,6 +52,11 @@ class SessionService final : public http::Authenticator {
   http::Result<SignInOutcome> SignIn(const SignInInput& input);
   void SignOut(const http::Principal& principal, const std::string& client_address);
   http::Result<std::optional<http::Principal>> Authenticate(const http::Request& request) override;
+  // From the SessionCache: sessions checked against the store within the last second.
+  std::optional<http::Principal> AuthenticateWithoutBlocking(const http::Request& request) override;
+  void ForgetRemembered() override { cache_.Forget(); }
+  // GET /api/v1/me's body as remembered with the session; nullopt when not remembered.
+  std::optional<std::string> RememberedSelfJson(const http::Request& request) const;
 
   static std::string SessionCookie(const std::string& token);
   static std::string ClearedCookie();
@@ -59,6 +65,7 @@ class SessionService final : public http::Authenticator {
  private:
   http::Problem Fail(const std::string& code, const std::string& client_address, const std::string& reason,
                      const std::string& slug, std::int64_t now);
+  std::optional<SessionCache::Entry> Remembered(const http::Request& request) const;
   bool UseRecoveryCode(store::Connection& connection, const std::string& employee_id, const std::string& code,
                        std::int64_t now);
 
@@ -67,6 +74,7 @@ class SessionService final : public http::Authenticator {
   const crypto::PasswordHasher& hasher_;
   LoginThrottle& throttle_;
   SessionPolicy policy_;
+  SessionCache cache_;
 };
 
 // Seconds since the epoch, UTC.

@@ -17,8 +17,13 @@ class FakeAuthenticator final : public Authenticator {
     return answer;
   }
 
+  std::optional<Principal> AuthenticateWithoutBlocking(const Request&) override { return remembered; }
+  void ForgetRemembered() override { ++forgotten; }
+
   Result<std::optional<Principal>> answer = std::optional<Principal>{};
+  std::optional<Principal> remembered;
   int calls = 0;
+  int forgotten = 0;
 };
 
 Principal SignedIn(std::vector<std::string> roles = {"employee"}) {
@@ -49,7 +54,10 @@ class DispatcherTest : public ::testing::Test {
   DispatcherTest() {
     router_.Add({Method::kGet, "/api/v1/health", Access::kPublic, Answer("health")});
     router_.Add({Method::kPost, "/api/v1/session", Access::kPublic, Answer("sign-in")});
-    router_.Add({Method::kGet, "/api/v1/me", Access::kSignedIn, Answer("me")});
+    router_.Add({Method::kGet, "/api/v1/me", Access::kSignedIn, Answer("me"), {}, [](Request& request) {
+                   if (request.QueryParam("cold")) return std::optional<Response>();
+                   return std::optional<Response>(Response::Json(200, {{"route", "me-inline"}}));
+                 }});
     router_.Add({Method::kPost, "/api/v1/things/{id}", Access::kSignedIn, Answer("change-thing")});
     router_.Add({Method::kPut, "/api/v1/me/password", Access::kPendingStep, Answer("change-password")});
     router_.Add({Method::kGet, "/api/v1/admin", Access::kSignedIn, Answer("admin"), {"administrator", "clerk"}});
@@ -64,8 +72,8 @@ class DispatcherTest : public ::testing::Test {
                  }});
   }
 
-  Response Send(Method method, const std::string& path, std::map<std::string, std::string> headers = {},
-                Language language = Language::kEnglish) {
+  static Request MakeRequest(Method method, const std::string& path, std::map<std::string, std::string> headers,
+                             Language language) {
     Request request;
     request.method = method;
     request.method_name = std::string(MethodName(method));
@@ -74,7 +82,22 @@ class DispatcherTest : public ::testing::Test {
     request.headers = std::move(headers);
     request.language = language;
     request.headers.emplace("host", "egov.example.bg:8443");
+    return request;
+  }
+
+  Response Send(Method method, const std::string& path, std::map<std::string, std::string> headers = {},
+                Language language = Language::kEnglish) {
+    Request request = MakeRequest(method, path, std::move(headers), language);
     return dispatcher_.Handle(request, route_label_);
+  }
+
+  std::optional<Response> SendWithoutBlocking(Method method, const std::string& path) {
+    Request request = MakeRequest(method, path, {}, Language::kEnglish);
+    if (const auto question = path.find('?'); question != std::string::npos) {
+      request.path = path.substr(0, question);
+      request.query["cold"] = "1";
+    }
+    return dispatcher_.HandleWithoutBlocking(request, route_label_);
   }
 
   static nlohmann::json Body(const Response& response) { return nlohmann::json::parse(response.body); }
@@ -298,6 +321,54 @@ TEST_F(DispatcherTest, ApiAnswersAreNeverCachedButTheWebAppRevalidates) {
   EXPECT_EQ(Send(Method::kGet, "/api/v1/health").Header("Cache-Control"), "no-store");
   EXPECT_EQ(Send(Method::kGet, "/api/v1/none").Header("Cache-Control"), "no-store");
   EXPECT_EQ(Send(Method::kGet, "/colleagues").Header("Cache-Control"), "no-cache");
+}
+
+}  // namespace
+}  // namespace egovbox::http
+
+namespace egovbox::http {
+namespace {
+
+TEST_F(DispatcherTest, InlineHandlerAnswersARememberedSessionWithoutBlocking) {
+  authenticator_.remembered = SignedIn();
+  const auto response = SendWithoutBlocking(Method::kGet, "/api/v1/me");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(Body(*response).at("route"), "me-inline");
+  EXPECT_FALSE(response->Header("Content-Security-Policy").empty());
+  EXPECT_EQ(authenticator_.calls, 0);  // the blocking Authenticate was not needed
+}
+
+TEST_F(DispatcherTest, SessionNotRememberedTakesTheBlockingWay) {
+  EXPECT_FALSE(SendWithoutBlocking(Method::kGet, "/api/v1/me").has_value());
+}
+
+TEST_F(DispatcherTest, InlineHandlerMayDeclineAndLeaveItToTheWorker) {
+  authenticator_.remembered = SignedIn();
+  EXPECT_FALSE(SendWithoutBlocking(Method::kGet, "/api/v1/me?cold=1").has_value());
+}
+
+TEST_F(DispatcherTest, RouteWithoutInlineHandlerTakesTheBlockingWay) {
+  authenticator_.remembered = SignedIn({"administrator"});
+  EXPECT_FALSE(SendWithoutBlocking(Method::kGet, "/api/v1/admin").has_value());
+}
+
+TEST_F(DispatcherTest, StateChangingRequestsAlwaysTakeTheBlockingWayAndForgetRememberedSessions) {
+  authenticator_.remembered = SignedIn();
+  EXPECT_FALSE(SendWithoutBlocking(Method::kPost, "/api/v1/things/t-1").has_value());
+  authenticator_.answer = std::optional<Principal>(SignedIn());
+  Send(Method::kPost, "/api/v1/things/t-1", {{"x-csrf-token", "csrf-right"}});
+  EXPECT_EQ(authenticator_.forgotten, 1);
+  Send(Method::kGet, "/api/v1/me");
+  EXPECT_EQ(authenticator_.forgotten, 1);  // reads forget nothing
+}
+
+TEST_F(DispatcherTest, StaticFilesAndUnknownRoutesAreAnsweredWithoutBlocking) {
+  const auto page = SendWithoutBlocking(Method::kGet, "/colleagues");
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->status, 200);
+  const auto missing = SendWithoutBlocking(Method::kGet, "/api/v1/nope");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
 }
 
 }  // namespace

@@ -256,6 +256,39 @@ TEST_F(SessionServiceTest, SignedOutSessionIsExpired) {
   EXPECT_EQ(AuditActions().back(), "session.sign_out");
 }
 
+http::Request WithCookie(const std::string& token) {
+  http::Request request;
+  request.headers["cookie"] = std::string(SessionService::kCookieName) + "=" + token;
+  return request;
+}
+
+TEST_F(SessionServiceTest, SessionIsRememberedOnceCheckedAgainstTheStore) {
+  const auto ivan = Create("ivan@example.bg");
+  const auto outcome = SignIn(ivan.employee.code, ivan.one_time_password);
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_FALSE(sessions_.AuthenticateWithoutBlocking(WithCookie(outcome->token)).has_value());
+  const http::Principal principal = Principal(outcome->token);
+  const auto remembered = sessions_.AuthenticateWithoutBlocking(WithCookie(outcome->token));
+  ASSERT_TRUE(remembered.has_value());
+  EXPECT_EQ(remembered->session_id, principal.session_id);
+  EXPECT_EQ(remembered->pending_step, "password-change-required");
+  const auto me = sessions_.RememberedSelfJson(WithCookie(outcome->token));
+  ASSERT_TRUE(me.has_value());
+  EXPECT_EQ(nlohmann::json::parse(*me).at("code"), FormatPersonalCode(ivan.employee.code));
+  EXPECT_FALSE(sessions_.AuthenticateWithoutBlocking(WithCookie("another-token")).has_value());
+}
+
+TEST_F(SessionServiceTest, ForgottenSessionsMustBeCheckedAgainstTheStoreAgain) {
+  const auto ivan = Create("ivan@example.bg");
+  const auto outcome = SignIn(ivan.employee.code, ivan.one_time_password);
+  ASSERT_TRUE(outcome.ok());
+  const http::Principal principal = Principal(outcome->token);
+  sessions_.SignOut(principal, kAddress);
+  sessions_.ForgetRemembered();  // what the dispatcher does after every state-changing request
+  EXPECT_FALSE(sessions_.AuthenticateWithoutBlocking(WithCookie(outcome->token)).has_value());
+  EXPECT_EQ(Slug(Authenticate(outcome->token)), "session-expired");
+}
+
 TEST_F(SessionServiceTest, SessionPastItsAbsoluteExpiryIsExpired) {
   const auto ivan = Create("ivan@example.bg");
   const auto outcome = SignIn(ivan.employee.code, ivan.one_time_password);

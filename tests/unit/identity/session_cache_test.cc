@@ -1,0 +1,53 @@
+#include "identity/session_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace egovbox::identity {
+namespace {
+
+SessionCache::Entry EntryFor(const std::string& subject) {
+  SessionCache::Entry entry;
+  entry.principal.subject_id = subject;
+  entry.self_json = R"({"id":")" + subject + R"("})";
+  entry.expires_at = 2'000'000'000;
+  return entry;
+}
+
+TEST(SessionCacheTest, RemembersAnEntryLoadedInTheCurrentGeneration) {
+  SessionCache cache;
+  cache.Remember("hash-1", EntryFor("e1"), cache.generation());
+  const auto found = cache.Find("hash-1");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->principal.subject_id, "e1");
+  EXPECT_FALSE(cache.Find("hash-2").has_value());
+}
+
+TEST(SessionCacheTest, ForgetDropsEveryEntry) {
+  SessionCache cache;
+  cache.Remember("hash-1", EntryFor("e1"), cache.generation());
+  cache.Forget();
+  EXPECT_FALSE(cache.Find("hash-1").has_value());
+}
+
+TEST(SessionCacheTest, EntryLoadedBeforeAForgetIsNotTrustedEvenIfStoredAfterIt) {
+  SessionCache cache;
+  // A worker reads the store, then a change is committed and forgotten, then the
+  // worker stores what it read: that is already out of date.
+  const auto generation = cache.generation();
+  cache.Forget();
+  cache.Remember("hash-1", EntryFor("e1"), generation);
+  EXPECT_FALSE(cache.Find("hash-1").has_value());
+}
+
+TEST(SessionCacheTest, EntryIsTrustedOnlyForItsTimeToLive) {
+  SessionCache cache(std::chrono::milliseconds(50));
+  cache.Remember("hash-1", EntryFor("e1"), cache.generation());
+  EXPECT_TRUE(cache.Find("hash-1").has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  EXPECT_FALSE(cache.Find("hash-1").has_value());
+}
+
+}  // namespace
+}  // namespace egovbox::identity
