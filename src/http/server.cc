@@ -119,6 +119,7 @@ struct Server::Impl {
   asio::io_context& NextContext();
   void StopContexts();
   void ReleaseContexts();
+  void FinishRemaining();
 
   ServerOptions options;
   const Dispatcher& dispatcher;
@@ -413,6 +414,32 @@ void Server::Impl::StopContexts() {
 // The other contexts may end once their connections are gone.
 void Server::Impl::ReleaseContexts() { keep_running.clear(); }
 
+// After a forced stop (grace period over, or a second signal) the contexts are stopped
+// with connections still open. Close those and run the contexts until every coroutine
+// has ended, while the members the coroutines use are alive: left to the contexts'
+// destructors, the frames would end after `live` and `control` are gone (a crash).
+void Server::Impl::FinishRemaining() {
+  beast::error_code ignored;
+  ReleaseContexts();
+  signals.cancel();
+  shutdown_timer.cancel();
+  if (acceptor) acceptor->close(ignored);
+  {
+    std::lock_guard lock(live_mutex);
+    for (auto& [pointer, weak] : live) {
+      if (auto connection = weak.lock()) beast::get_lowest_layer(connection->stream).socket().close(ignored);
+    }
+  }
+  // A coroutine on one context may post to another; stop when a whole pass ran nothing.
+  for (std::size_t ran = 1; ran > 0;) {
+    ran = 0;
+    for (auto& context : contexts) {
+      context->restart();
+      ran += context->run();
+    }
+  }
+}
+
 Server::Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), dispatcher, metrics)) {}
 
@@ -432,6 +459,7 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   impl_->io.run();
   for (auto& thread : threads) thread.join();
   impl_->workers.join();
+  impl_->FinishRemaining();
   spdlog::info("server stopped");
 }
 

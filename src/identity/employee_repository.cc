@@ -1,6 +1,9 @@
 #include "identity/employee_repository.h"
 
+#include <fmt/format.h>
+
 #include "crypto/random.h"
+#include "identity/personal_code.h"
 #include "identity/text_folding.h"
 
 namespace egovbox::identity {
@@ -43,8 +46,10 @@ std::optional<Employee> FindOne(store::Connection& connection, const std::string
   return employee;
 }
 
+// The code goes in both ways it is written: "K7M4QX2Z" and "K7M4-QX2Z".
 std::string SearchText(const Employee& employee) {
-  return FoldCase(employee.name + " " + employee.position + " " + employee.code);
+  return FoldCase(employee.name + " " + employee.position + " " + employee.code + " " +
+                  FormatPersonalCode(employee.code));
 }
 
 }  // namespace
@@ -108,16 +113,15 @@ void EmployeeRepository::UpdateTotp(store::Connection& connection, const Employe
 std::vector<Employee> EmployeeRepository::Search(store::Connection& connection, const std::string& query,
                                                  const std::optional<std::string>& department_id, int limit) {
   // instr() rather than LIKE: the query is the user's text and may hold % or _.
-  std::string sql = std::string(kSelectEmployee) + "WHERE e.status = 'active' AND instr(e.search_text, ?) > 0";
-  store::Params params = {FoldCase(query)};
-  if (department_id) {
-    sql += " AND e.department_id = ?";
-    params.emplace_back(*department_id);
-  }
-  sql += " ORDER BY e.name LIMIT ?";
-  params.emplace_back(static_cast<std::int64_t>(limit));
+  // A NULL department matches every department.
+  static const std::string kSql = fmt::format(
+      "{}WHERE e.status = 'active' AND instr(e.search_text, ?) > 0"
+      " AND (? IS NULL OR e.department_id = ?) ORDER BY e.name LIMIT ?",
+      kSelectEmployee);
+  const store::Value department = store::OptionalText(department_id);
+  const store::Params params = {FoldCase(query), department, department, static_cast<std::int64_t>(limit)};
   std::vector<Employee> employees;
-  for (const auto& row : connection.Query(sql, params)) employees.push_back(ReadEmployee(row));
+  for (const auto& row : connection.Query(kSql, params)) employees.push_back(ReadEmployee(row));
   return employees;
 }
 

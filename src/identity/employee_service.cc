@@ -110,8 +110,11 @@ EmployeeService::EmployeeService(store::Database& database, const audit::AuditLo
 
 std::vector<Employee> EmployeeService::Search(const std::string& query,
                                               const std::optional<std::string>& department_id) {
+  // A whole code is found however it was typed (lower case, spaces, Cyrillic look-alikes).
+  const NormalizedCode code = NormalizePersonalCode(query);
+  const std::string text = code.check == CodeCheck::kValid ? code.code : Trim(query);
   auto connection = database_.Acquire();
-  return EmployeeRepository::Search(*connection, Trim(query), department_id, kDirectoryLimit);
+  return EmployeeRepository::Search(*connection, text, department_id, kDirectoryLimit);
 }
 
 std::vector<DepartmentSummary> EmployeeService::Departments() {

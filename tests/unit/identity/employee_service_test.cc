@@ -1,5 +1,7 @@
 #include "identity/employee_service.h"
 
+#include "identity/text_folding.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -342,6 +344,11 @@ TEST_F(EmployeeServiceTest, SearchFoldsCaseAndSkipsSuspendedPeople) {
   EXPECT_THAT(names, ElementsAre("Иван Петров", "Иванка Димова"));  // in name order
   EXPECT_EQ(service_.Search("счетовод", std::nullopt).size(), 1U);
   EXPECT_EQ(service_.Search(ivan.employee.code.substr(0, 5), std::nullopt).size(), 1U);
+  // A code is found as shown on a card, and however it was typed.
+  const std::string shown = FormatPersonalCode(ivan.employee.code);
+  EXPECT_EQ(service_.Search(shown, std::nullopt).size(), 1U);
+  EXPECT_EQ(service_.Search(shown.substr(0, 6), std::nullopt).size(), 1U);
+  EXPECT_EQ(service_.Search(FoldCase(shown.substr(0, 4) + " " + shown.substr(5)), std::nullopt).size(), 1U);
   EXPECT_EQ(service_.Search("%", std::nullopt).size(), 0U);  // no LIKE wildcards
   EXPECT_EQ(service_.Search("иван", ivan.employee.department->id).size(), 1U);
 

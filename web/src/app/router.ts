@@ -21,6 +21,12 @@ export function routeOf(path: string): RouteName {
   return kRoutes[trimmed] ?? 'not-found';
 }
 
+// One leading slash: a path that starts with "//" (https://host//x) would
+// read as another host when handed back to the History API, which throws.
+export function cleanPath(path: string): string {
+  return path.replace(/^\/{2,}/, '/');
+}
+
 // Client-side routing on the History API. The server answers every
 // non-/api path with index.html, so every path here is also a real URL.
 export class Router {
@@ -30,14 +36,15 @@ export class Router {
   navigated = false;
 
   constructor(private readonly window_: Window) {
-    this.path = new Store(window_.location.pathname);
+    this.path = new Store(cleanPath(window_.location.pathname));
     window_.addEventListener('popstate', () => {
       this.navigated = true;
-      this.path.set(this.window_.location.pathname);
+      this.path.set(cleanPath(this.window_.location.pathname));
     });
   }
 
-  navigate(path: string, options: { replace?: boolean } = {}): void {
+  navigate(to: string, options: { replace?: boolean } = {}): void {
+    const path = cleanPath(to);
     if (path === this.window_.location.pathname) return;
     if (options.replace) {
       this.window_.history.replaceState(null, '', path);

@@ -47,7 +47,10 @@ export function SecondFactorForm(props: {
       {props.useRecovery ? (
         <>
           <p>{t('signin.second.recovery_lead')}</p>
+          {/* Keyed: a reused <input> would keep the TOTP field's maxlength
+              (Preact clears it to "", which the browser reads as 0). */}
           <TextField
+            key="recovery"
             id="signin-recovery"
             label={t('signin.recovery.label')}
             value={props.recovery}
@@ -65,6 +68,7 @@ export function SecondFactorForm(props: {
         <>
           <p>{t('signin.second.totp_lead')}</p>
           <TextField
+            key="totp"
             id="signin-totp"
             label={t('signin.totp.label')}
             value={props.totp}

@@ -79,10 +79,15 @@ describe('SignInView', () => {
     fill('Password', 'secret');
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Use a recovery code instead' }));
+    // Not the TOTP field's <input> reused: its maxlength would stay behind (as 0).
+    expect(screen.getByLabelText('Recovery code').hasAttribute('maxlength')).toBe(false);
     fill('Recovery code', 'abcd-efgh-ijkl');
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
     await waitFor(() => expect(calls).toHaveLength(2));
     expect(calls[1].body).toEqual({ code: 'K7M4-QX2P', password: 'secret', recovery_code: 'abcd-efgh-ijkl' });
+    // And back: the TOTP field has its limit again.
+    fireEvent.click(screen.getByRole('button', { name: 'Use a code from the app instead' }));
+    expect(screen.getByLabelText('Verification code').getAttribute('maxlength')).toBe('7');
   });
 
   it('says how long to wait after too many attempts', async () => {

@@ -1,0 +1,587 @@
+// Browser end-to-end harness: a real `egovbox serve` (on a temporary data
+// directory, serving the built web app from web/dist) and headless Debian
+// chromium driven by playwright-core. Nothing is mocked.
+//
+// A test file calls `const suite = e2eSuite()` once; that starts one server
+// and one browser for the file (before/after hooks) and gives:
+//   suite.test(name, fn)     - node:test's test(); fn gets a helper `t` with
+//                              t.newPage(options) (a fresh browser context, so
+//                              fresh cookies and localStorage), t.server, ...
+//                              Every page is watched for CSP violations,
+//                              uncaught exceptions and console errors, which
+//                              fail the test. When a test fails, every open
+//                              page is saved as a screenshot in
+//                              tests/e2e/artifacts/ and the tail of the
+//                              server's stderr is printed.
+//   suite.addEmployee(...)   - `egovbox admin employee add --json`.
+//
+// Run: scripts/run-e2e.sh (inside a network namespace with only loopback), or
+// `node --test --test-concurrency=1 tests/e2e/` after `cd web && npm run build`.
+// EGOVBOX_BINARY picks the server binary (default build/release/egovbox),
+// CHROMIUM the browser (default /usr/bin/chromium).
+//
+// Accessible names come from web/README.md ("Accessible names for end-to-end
+// tests"); UI[lang] below holds them.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const binary = path.resolve(repoRoot, process.env.EGOVBOX_BINARY ?? 'build/release/egovbox');
+export const webRoot = path.join(repoRoot, 'web', 'dist');
+export const artifactsDir = path.join(repoRoot, 'tests', 'e2e', 'artifacts');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const STARTUP_TIMEOUT_MS = 15_000;
+const ACTION_TIMEOUT_MS = 10_000;
+const KEEP_OUTPUT_CHARS = 64 * 1024;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+export const PHONE = {
+  viewport: { width: 375, height: 667 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36',
+};
+
+// The accessible names of web/README.md, per language.
+export const UI = {
+  bg: {
+    languageButton: 'Език / Language: English',
+    skipLink: 'Към основното съдържание',
+    signInHeading: 'Вход',
+    code: 'Личен код',
+    password: 'Парола',
+    signInButton: 'Вход',
+    secondStepHeading: 'Двуетапна проверка',
+    verificationCode: 'Код за потвърждение',
+    verify: 'Потвърждаване',
+    useRecovery: 'Използване на код за възстановяване',
+    useTotp: 'Използване на код от приложението',
+    recoveryCode: 'Код за възстановяване',
+    back: 'Назад',
+    expiredNotice: 'Сесията ви изтече. Влезте отново.',
+    signedOutNotice: 'Излязохте от системата.',
+    navigation: 'Основна навигация',
+    roomLink: 'Моята стая',
+    colleaguesLink: 'Колеги',
+    securityLink: 'Сигурност',
+    signOut: 'Изход',
+    menu: 'Меню',
+    firstPasswordHeading: 'Сменете еднократната парола',
+    oneTimePassword: 'Текуща (еднократна) парола',
+    newPassword: 'Нова парола',
+    repeatPassword: 'Повторете новата парола',
+    saveAndContinue: 'Запазване и продължаване',
+    totpSetupHeading: 'Включете двуетапна проверка',
+    qrCode: 'QR код за добавяне на eGov box в приложението за удостоверяване',
+    sixDigitCode: '6-цифрен код',
+    confirm: 'Потвърждаване',
+    recoveryCodesHeading: 'Кодове за възстановяване',
+    savedCodes: 'Запазих кодовете',
+    roomHeading: 'Моята стая',
+    greeting: (name) => `Здравейте, ${name}!`,
+    roomSections: ['Предстоящи срещи', 'Документи', 'Известия'],
+    roomEmpty: ['Нямате предстоящи срещи.', 'Все още няма документи.', 'Нямате нови известия.'],
+    colleaguesHeading: 'Колеги',
+    search: 'Търсене по име, длъжност или код',
+    department: 'Отдел',
+    allDepartments: 'Всички отдели',
+    found: (n) => (n === 0 ? 'Няма намерени служители.' : n === 1 ? 'Намерен е 1 служител.' : `Намерени са ${n} служители.`),
+    securityHeading: 'Сигурност',
+    sessionsHeading: 'Активни сесии',
+    currentSessionButton: 'Изход от текущата сесия',
+    otherSessionButton: 'Прекратяване на сесията',
+    currentSessionBadge: 'Текущата сесия',
+    wrongPassword: 'Личният код или паролата не са верни.',
+    mistypedCode: 'Кодът изглежда сгрешен при въвеждането. Проверете всеки знак.',
+    wrongTotp: 'Кодът за потвърждение не е верен или е изтекъл.',
+    notFoundHeading: 'Страницата не е намерена',
+  },
+  en: {
+    languageButton: 'Език / Language: Български',
+    skipLink: 'Skip to main content',
+    signInHeading: 'Sign in',
+    code: 'Personal code',
+    password: 'Password',
+    signInButton: 'Sign in',
+    secondStepHeading: 'Two-step verification',
+    verificationCode: 'Verification code',
+    verify: 'Verify',
+    useRecovery: 'Use a recovery code instead',
+    useTotp: 'Use a code from the app instead',
+    recoveryCode: 'Recovery code',
+    back: 'Back',
+    expiredNotice: 'Your session has expired. Sign in again.',
+    signedOutNotice: 'You have signed out.',
+    navigation: 'Main navigation',
+    roomLink: 'My room',
+    colleaguesLink: 'Colleagues',
+    securityLink: 'Security',
+    signOut: 'Sign out',
+    menu: 'Menu',
+    firstPasswordHeading: 'Change your one-time password',
+    oneTimePassword: 'Current (one-time) password',
+    newPassword: 'New password',
+    repeatPassword: 'Repeat the new password',
+    saveAndContinue: 'Save and continue',
+    totpSetupHeading: 'Set up two-step verification',
+    qrCode: 'QR code that adds eGov box to the authenticator app',
+    sixDigitCode: '6-digit code',
+    confirm: 'Confirm',
+    recoveryCodesHeading: 'Recovery codes',
+    savedCodes: 'I have saved the codes',
+    roomHeading: 'My room',
+    greeting: (name) => `Hello, ${name}!`,
+    roomSections: ['Upcoming meetings', 'Documents', 'Notifications'],
+    roomEmpty: ['No upcoming meetings.', 'No documents yet.', 'No new notifications.'],
+    colleaguesHeading: 'Colleagues',
+    search: 'Search by name, position or code',
+    department: 'Department',
+    allDepartments: 'All departments',
+    found: (n) => (n === 0 ? 'No employees found.' : n === 1 ? '1 employee found.' : `${n} employees found.`),
+    securityHeading: 'Security',
+    sessionsHeading: 'Active sessions',
+    currentSessionButton: 'Sign out of this session',
+    otherSessionButton: 'Revoke the session',
+    currentSessionBadge: 'This session',
+    wrongPassword: 'The personal code or the password is wrong.',
+    mistypedCode: 'The code seems to be mistyped. Check each character.',
+    wrongTotp: 'The verification code is wrong or has expired.',
+    notFoundHeading: 'Page not found',
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Server
+
+function childEnvironment() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('EGOVBOX_')) env[key] = value;
+  }
+  return { ...env, LANG: 'C.UTF-8', EGOVBOX_ACCESS_LOG: 'off' };
+}
+
+export async function startServer() {
+  assert.ok(
+    fs.existsSync(path.join(webRoot, 'index.html')),
+    `no built web app in ${webRoot}: run "cd web && npm ci && npm run build"`,
+  );
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egovbox-e2e-'));
+  const child = spawn(
+    binary,
+    ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--no-demo', '--web-root', webRoot],
+    { cwd: dataDir, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  let exitStatus = null;
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exitStatus = { code, signal };
+      resolve(exitStatus);
+    });
+    // Could not start at all (e.g. the binary is being rebuilt).
+    child.on('error', (error) => {
+      exitStatus ??= { code: null, signal: null, error: error.message };
+      resolve(exitStatus);
+    });
+  });
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-KEEP_OUTPUT_CHARS);
+  });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`egovbox did not start within ${STARTUP_TIMEOUT_MS} ms:\n${stderr}`));
+    }, STARTUP_TIMEOUT_MS);
+    exited.then((status) => {
+      clearTimeout(timer);
+      reject(new Error(`egovbox exited (${JSON.stringify(status)}) before serving:\n${stderr}`));
+    });
+    child.stdout.on('data', (chunk) => {
+      stdout = (stdout + chunk).slice(-KEEP_OUTPUT_CHARS);
+      const match = /eGov box is serving https:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  }).catch((error) => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    port,
+    dataDir,
+    url: `https://127.0.0.1:${port}`,
+    stderr: () => stderr,
+    // Creates an employee with the CLI (on the same data directory, while the
+    // server runs); returns {id, code, one_time_password, name, email, ...}.
+    addEmployee({ name, email, department, position, roles = ['employee'] }) {
+      const args = ['admin', 'employee', 'add', '--data-dir', dataDir, '--name', name, '--email', email, '--json'];
+      if (department) args.push('--department', department);
+      if (position) args.push('--position', position);
+      for (const role of roles) args.push('--role', role);
+      const result = spawnSync(binary, args, { cwd: dataDir, env: childEnvironment(), encoding: 'utf8', timeout: 15_000 });
+      assert.equal(
+        result.status,
+        0,
+        `egovbox admin employee add failed (${result.error ?? `status ${result.status}`}):\n${result.stdout}\n${result.stderr}`,
+      );
+      return { department, position, ...JSON.parse(result.stdout) };
+    },
+    async stop() {
+      if (!exitStatus) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return exitStatus;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Suite: one server and one browser per test file
+
+export function e2eSuite() {
+  const suite = { server: null, browser: null, people: 0 };
+  const file = path.basename(process.argv[1] ?? 'e2e', '.test.mjs');
+
+  before(async () => {
+    suite.server = await startServer();
+    suite.browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await suite.browser?.close();
+    const status = await suite.server?.stop();
+    // A clean shutdown on SIGTERM is part of what is tested here.
+    if (status && status.code !== 0) {
+      console.error(`egovbox exited with ${JSON.stringify(status)}:\n${suite.server.stderr().slice(-4000)}`);
+    }
+  });
+
+  // A new employee with a unique e-mail; `name` etc. may be given.
+  suite.addEmployee = (fields = {}) => {
+    suite.people += 1;
+    return suite.server.addEmployee({
+      name: 'Мария Иванова',
+      department: 'Дирекция „Финанси“',
+      position: 'Главен експерт',
+      ...fields,
+      email: fields.email ?? `person${suite.people}@example.org`,
+    });
+  };
+
+  suite.test = (name, options, fn) => {
+    if (typeof options === 'function') [options, fn] = [{}, options];
+    return test(name, { timeout: 90_000, ...options }, async () => {
+      const contexts = [];
+      const problems = []; // CSP violations, uncaught exceptions, unexpected console errors
+      const t = {
+        server: suite.server,
+        url: (p = '/') => suite.server.url + p,
+        // A page in a fresh browser context (own cookies and storage).
+        async newPage(contextOptions = DESKTOP) {
+          const context = await suite.browser.newContext({
+            ignoreHTTPSErrors: true,
+            locale: 'bg-BG',
+            timezoneId: 'Europe/Sofia',
+            ...contextOptions,
+          });
+          context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+          // Reported by the page itself too, in case a violation is not logged.
+          await context.addInitScript(() => {
+            document.addEventListener('securitypolicyviolation', (event) => {
+              console.error(`CSP violation (event): ${event.violatedDirective} blocked ${event.blockedURI}`);
+            });
+          });
+          contexts.push(context);
+          const page = await context.newPage();
+          watchPage(page, problems);
+          context.on('page', (other) => watchPage(other, problems));
+          return page;
+        },
+        problems,
+      };
+      try {
+        await fn(t);
+        assert.deepEqual(problems, [], 'the pages reported CSP violations, exceptions or console errors');
+      } catch (error) {
+        await saveScreenshots(contexts, `${file}--${name}`);
+        if (problems.length) console.error(`--- browser problems ---\n${problems.join('\n')}`);
+        console.error(`--- stderr of egovbox (port ${suite.server.port}) ---\n${suite.server.stderr().slice(-4000)}`);
+        throw error;
+      } finally {
+        for (const context of contexts) await context.close().catch(() => {});
+      }
+    });
+  };
+  return suite;
+}
+
+// Console errors that are expected: the browser logs every 4xx answer of the
+// API (401 of GET /session before sign-in, a wrong password, ...).
+const kExpectedConsoleErrors = [/^Failed to load resource: the server responded with a status of 4\d\d/];
+
+function watchPage(page, problems) {
+  page.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    const text = message.text();
+    const where = `${page.url()}`;
+    if (/Content[- ]Security[- ]Policy|CSP violation/i.test(text)) problems.push(`CSP: ${text} (${where})`);
+    else if (message.type() === 'error' && !kExpectedConsoleErrors.some((re) => re.test(text))) {
+      problems.push(`console.error: ${text} (${where})`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.stack ?? error} (${page.url()})`));
+}
+
+async function saveScreenshots(contexts, label) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const safe = label.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 120);
+  let n = 0;
+  for (const context of contexts) {
+    for (const page of context.pages()) {
+      n += 1;
+      const file = path.join(artifactsDir, `${safe}--${n}.png`);
+      try {
+        await page.screenshot({ path: file, fullPage: true, timeout: 5_000 });
+        console.error(`screenshot: ${file} (${page.url()})`);
+      } catch (error) {
+        console.error(`no screenshot of ${page.url()}: ${error.message}`);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Waiting and checking
+
+// Polls until the locator's text content (whitespace collapsed) equals or
+// matches `expected`.
+export async function waitForText(locator, expected, { timeout = ACTION_TIMEOUT_MS } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    try {
+      last = ((await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) })) ?? '').replace(/\s+/g, ' ').trim();
+      if (expected instanceof RegExp ? expected.test(last) : last === expected) return last;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) {
+      const want = JSON.stringify(String(expected));
+      throw new Error(`timed out after ${timeout} ms waiting for ${locator} to read ${want}; last: ${JSON.stringify(last)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Polls `check` until it returns a truthy value.
+export async function waitUntil(check, { timeout = ACTION_TIMEOUT_MS, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const visible = (locator) => locator.waitFor({ state: 'visible' });
+export const hidden = (locator) => locator.waitFor({ state: 'hidden' });
+
+export const heading1 = (page, name) => page.getByRole('heading', { level: 1, name, exact: true });
+
+// No horizontal scrolling: neither the document nor the body is wider than the viewport.
+export async function assertNoHorizontalScroll(page, where) {
+  const sizes = await page.evaluate(() => ({
+    documentWidth: document.documentElement.scrollWidth,
+    bodyWidth: document.body.scrollWidth,
+    viewport: window.innerWidth,
+    // The widest elements, to say what overflows.
+    wide: [...document.querySelectorAll('body *')]
+      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .slice(0, 5)
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className} right=${element.getBoundingClientRect().right}`),
+  }));
+  assert.ok(
+    sizes.documentWidth <= sizes.viewport && sizes.bodyWidth <= sizes.viewport,
+    `${where}: horizontal scrolling (${JSON.stringify(sizes)})`,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Flows
+
+export const languageOf = (page) => page.evaluate(() => document.documentElement.lang);
+
+// On a narrow screen the header's navigation and account buttons sit behind "Menu".
+export async function openMenuIfFolded(page, lang) {
+  const menu = page.getByRole('button', { name: UI[lang].menu, exact: true });
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') {
+    await menu.click();
+    await waitUntil(async () => (await menu.getAttribute('aria-expanded')) === 'true', { message: 'the menu to open' });
+  }
+}
+
+export async function switchLanguage(page, from) {
+  const to = from === 'bg' ? 'en' : 'bg';
+  await page.getByRole('button', { name: UI[from].languageButton, exact: true }).click();
+  await visible(page.getByRole('button', { name: UI[to].languageButton, exact: true }));
+  assert.equal(await languageOf(page), to);
+  return to;
+}
+
+export async function fillCredentials(page, lang, code, password) {
+  await page.getByRole('textbox', { name: UI[lang].code, exact: true }).fill(code);
+  await page.getByLabel(UI[lang].password, { exact: true }).fill(password);
+  await page.getByRole('button', { name: UI[lang].signInButton, exact: true }).click();
+}
+
+// Opens the app at `url` (signed out), which shows the sign-in view.
+export async function openSignIn(page, url, lang = 'bg') {
+  await page.goto(url);
+  await visible(heading1(page, UI[lang].signInHeading));
+  await page.waitForURL('**/signin');
+}
+
+export async function changeOneTimePassword(page, lang, oneTime, password) {
+  await visible(heading1(page, UI[lang].firstPasswordHeading));
+  await page.getByLabel(UI[lang].oneTimePassword, { exact: true }).fill(oneTime);
+  await page.getByLabel(UI[lang].newPassword, { exact: true }).fill(password);
+  await page.getByLabel(UI[lang].repeatPassword, { exact: true }).fill(password);
+  await page.getByRole('button', { name: UI[lang].saveAndContinue, exact: true }).click();
+}
+
+export async function expectRoom(page, lang, person) {
+  await visible(heading1(page, UI[lang].roomHeading));
+  await visible(page.getByText(UI[lang].greeting(person.name), { exact: true }));
+  for (const section of UI[lang].roomSections) {
+    await visible(page.getByRole('heading', { level: 2, name: section, exact: true }));
+  }
+}
+
+// A new password that meets the policy: long, mixed, free of the person's name and code.
+export function newPasswordFor(person) {
+  return `Sunflower-Orbit-${person.id.slice(0, 4)}-7392`;
+}
+
+// Sign-in with the one-time password and the forced change (an employee
+// without two-step verification): ends in the room. Returns the new password.
+export async function firstSignIn(page, url, person, { lang = 'bg' } = {}) {
+  await openSignIn(page, url, lang);
+  await fillCredentials(page, lang, person.code, person.one_time_password);
+  const password = newPasswordFor(person);
+  await changeOneTimePassword(page, lang, person.one_time_password, password);
+  await expectRoom(page, lang, person);
+  return password;
+}
+
+export async function signOut(page, lang) {
+  await openMenuIfFolded(page, lang);
+  await page.getByRole('button', { name: UI[lang].signOut, exact: true }).click();
+  await visible(heading1(page, UI[lang].signInHeading));
+  await visible(page.getByRole('status').filter({ hasText: UI[lang].signedOutNotice }));
+}
+
+// ---------------------------------------------------------------------------
+// axe-core
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// Runs axe in the page (page.evaluate is not subject to the page's CSP, a
+// <script> tag would be) and fails with the violations, if any.
+export async function assertAccessible(page, where) {
+  await page.evaluate(axe.source);
+  const violations = await page.evaluate(async (tags) => {
+    const options = { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] };
+    const result = await window.axe.run(document, options);
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      helpUrl: violation.helpUrl,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target.join(' '),
+        html: node.html.slice(0, 200),
+        summary: node.failureSummary,
+      })),
+    }));
+  }, WCAG_TAGS);
+  assert.deepEqual(violations, [], `${where}: axe found WCAG 2.1 A/AA violations:\n${JSON.stringify(violations, null, 2)}`);
+}
+
+// ---------------------------------------------------------------------------
+// TOTP (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits, base32 secret)
+
+export const TOTP_STEP_SECONDS = 30;
+
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.replace(/[\s=-]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const bytes = [];
+  for (const char of clean) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+export function totpStep(timeMs = Date.now()) {
+  return Math.floor(timeMs / 1000 / TOTP_STEP_SECONDS);
+}
+
+export function totpCode(secret, step = totpStep()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(number).padStart(6, '0');
+}
+
+// Waits (the only fixed wait of the suite) until the TOTP step after `step` has begun.
+export async function waitForStepAfter(step) {
+  const ms = (step + 1) * TOTP_STEP_SECONDS * 1000 - Date.now();
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms + 100));
+}
