@@ -42,7 +42,8 @@ int Report(const http::Problem& problem, const AdminOptions& options) {
   } else {
     std::cerr << body["title"].get<std::string>() << ": " << body["detail"].get<std::string>() << "\n";
     if (body.contains("rejected")) {
-      for (const auto& row : body["rejected"]) std::cerr << "  line " << row["line"] << ": " << row["reasons"].dump() << "\n";
+      for (const auto& row : body["rejected"])
+        std::cerr << "  line " << row["line"] << ": " << row["reasons"].dump() << "\n";
     }
     if (body.contains("reasons")) std::cerr << "  " << body["reasons"].dump() << "\n";
   }
@@ -58,12 +59,9 @@ void Emit(const json& value, const AdminOptions& options, const std::string& tex
 }
 
 json CreatedJson(const identity::CreatedEmployee& created) {
-  return {{"id", created.employee.id},
-          {"code", identity::FormatPersonalCode(created.employee.code)},
-          {"name", created.employee.name},
-          {"email", created.employee.email},
-          {"roles", created.employee.roles},
-          {"one_time_password", created.one_time_password}};
+  return {{"id", created.employee.id},       {"code", identity::FormatPersonalCode(created.employee.code)},
+          {"name", created.employee.name},   {"email", created.employee.email},
+          {"roles", created.employee.roles}, {"one_time_password", created.one_time_password}};
 }
 
 const identity::Actor kCommandLine{std::nullopt, "", "cli"};
@@ -163,7 +161,8 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
     command->add_flag("--json", options->json, "Print one JSON object");
   };
   // Runs `action` on services opened from the configured data directory.
-  const auto with_services = [&config_flags, &run, options](std::function<int(Services&, const AdminOptions&)> action) {
+  const auto with_services = [&config_flags, &run,
+                              options](const std::function<int(Services&, const AdminOptions&)>& action) {
     return [&config_flags, &run, options, action] {
       run = [&config_flags, options, action] {
         Services services(LoadConfig(config_flags), 2);
@@ -197,7 +196,8 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
   add->add_option("--email", options->email, "E-mail address")->required();
   add->add_option("--department", options->department, "Department name (created if new)");
   add->add_option("--position", options->position, "Position");
-  add->add_option("--role", options->roles, "Role (repeatable): employee, councillor, clerk, administrator, security_officer");
+  add->add_option("--role", options->roles,
+                  "Role (repeatable): employee, councillor, clerk, administrator, security_officer");
   add->callback(with_services(AddEmployee));
 
   auto* import = employee->add_subcommand("import", "Import employees from a UTF-8 CSV file: all rows or none");
@@ -206,14 +206,13 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
   import->callback(with_services(ImportEmployees));
 
   for (const std::string action : {"suspend", "reactivate", "reset-password", "set-roles"}) {
-    auto* command = employee->add_subcommand(action, action == "set-roles" ? "Replace the roles of an employee"
-                                                                           : action + " an employee");
+    auto* command = employee->add_subcommand(
+        action, action == "set-roles" ? "Replace the roles of an employee" : action + " an employee");
     common(command);
     command->add_option("--code", options->code, "Personal code (or employee id)")->required();
     if (action == "set-roles") command->add_option("--role", options->roles, "Role (repeatable)")->required();
-    command->callback(with_services([action](Services& services, const AdminOptions& opts) {
-      return ChangeEmployee(services, opts, action);
-    }));
+    command->callback(with_services(
+        [action](Services& services, const AdminOptions& opts) { return ChangeEmployee(services, opts, action); }));
   }
 
   auto* list = employee->add_subcommand("list", "List active employees");

@@ -14,7 +14,6 @@ namespace egovbox::app {
 // Adds the `admin` and `migrate` subcommands to the CLI. `config_flags` is filled
 // by the shared --data-dir/--config options; `run` receives the action to run
 // after parsing.
-void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_flags,
-                      std::function<int()>& run);
+void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_flags, std::function<int()>& run);
 
 }  // namespace egovbox::app

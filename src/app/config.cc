@@ -111,8 +111,8 @@ std::filesystem::path FindWebRoot() {
   const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
     // build/<preset>/egovbox in a checkout; <prefix>/bin/egovbox when installed.
-    for (const auto& candidate : {executable.parent_path() / "../../web/dist",
-                                  executable.parent_path() / "../share/egovbox/web"}) {
+    for (const auto& candidate :
+         {executable.parent_path() / "../../web/dist", executable.parent_path() / "../share/egovbox/web"}) {
       if (std::filesystem::exists(candidate / "index.html")) return std::filesystem::weakly_canonical(candidate);
     }
   }

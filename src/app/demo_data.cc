@@ -68,8 +68,7 @@ std::string RoleLabel(const identity::Employee& employee) {
 
 }  // namespace
 
-std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& employees,
-                                                     store::Database& database,
+std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& employees, store::Database& database,
                                                      const std::filesystem::path& data_dir) {
   {
     auto connection = database.Acquire();

@@ -1,8 +1,8 @@
 // egovbox: serve, migrate, admin. See DESIGN.md "One binary, one port number".
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   flag("--tls-certificate", "tls_certificate", "PEM certificate chain");
   flag("--tls-key", "tls_key", "PEM private key");
   flag("--web-root", "web_root", "Directory of the built web app");
-  serve->add_flag_callback("--no-demo", [&flags] { flags["demo"] = "false"; }, "Do not create demo data");
+  serve->add_flag_callback(
+      "--no-demo", [&flags] { flags["demo"] = "false"; }, "Do not create demo data");
   serve->callback([&] {
     run = [&] {
       const auto config = egovbox::app::LoadConfig(flags);

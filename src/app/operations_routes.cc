@@ -17,8 +17,9 @@ using http::Response;
 
 void AddOperationsRoutes(http::Router& router, store::Database& database, const http::Metrics& metrics) {
   // Liveness: the process answers.
-  router.Add({Method::kGet, "/healthz", Access::kPublic,
-              [](Request&) { return Response::Json(200, {{"status", "ok"}}); }});
+  router.Add({Method::kGet, "/healthz", Access::kPublic, [](Request&) {
+                return Response::Json(200, {{"status", "ok"}});
+              }});
   // Readiness: the store answers a query.
   router.Add({Method::kGet, "/readyz", Access::kPublic, [&database](Request&) {
                 try {

@@ -23,8 +23,7 @@ namespace {
 
 void SetUpAccessLog(const std::string& target) {
   if (target == "off") return;
-  auto logger = target == "stdout" ? spdlog::stdout_logger_mt("access")
-                                   : spdlog::basic_logger_mt("access", target);
+  auto logger = target == "stdout" ? spdlog::stdout_logger_mt("access") : spdlog::basic_logger_mt("access", target);
   logger->set_pattern("%v");
   logger->flush_on(spdlog::level::info);
 }
@@ -41,8 +40,8 @@ void EnsureCertificate(const Config& config) {
 }
 
 void PrintWelcome(const Config& config, std::uint16_t port, const std::optional<std::vector<DemoAccount>>& demo) {
-  const std::string host = config.listen_host == "0.0.0.0" || config.listen_host == "::" ? "localhost"
-                                                                                          : config.listen_host;
+  const std::string host =
+      config.listen_host == "0.0.0.0" || config.listen_host == "::" ? "localhost" : config.listen_host;
   std::cout << "\neGov box is serving https://" << host << ":" << port << "\n";
   const auto credentials = config.data_dir / "demo-credentials.txt";
   if (demo) {

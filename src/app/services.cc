@@ -22,7 +22,9 @@ std::unique_ptr<store::Database> OpenStore(const Config& config, std::size_t con
 }
 
 // One-time passwords have 80 random bits: the smallest argon2id cost is plenty.
-crypto::PasswordHasher::Cost OneTimeCost() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
+crypto::PasswordHasher::Cost OneTimeCost() {
+  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+}
 
 }  // namespace
 

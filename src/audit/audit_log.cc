@@ -13,9 +13,9 @@ const std::string kGenesisHash(64, '0');
 std::string EntryHash(std::int64_t seq, std::int64_t at, const std::optional<std::string>& actor_id,
                       const std::string& action, const std::string& subject, const std::string& client_address,
                       const std::string& detail, const std::string& prev_hash) {
-  const nlohmann::json fields = {seq,     at,        actor_id ? nlohmann::json(*actor_id) : nlohmann::json(),
-                                 action,  subject,   client_address,
-                                 detail,  prev_hash};
+  const nlohmann::json fields = {seq,    at,       actor_id ? nlohmann::json(*actor_id) : nlohmann::json(),
+                                 action, subject,  client_address,
+                                 detail, prev_hash};
   return crypto::Sha256Hex(fields.dump());
 }
 
@@ -40,9 +40,8 @@ void AuditLog::Append(store::Connection& connection, const AuditEntry& entry) co
 }
 
 void AuditLog::Record(const AuditEntry& entry) const {
-  database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
-    Append(connection, entry);
-  });
+  database_.InTransaction(store::TransactionMode::kWrite,
+                          [&](store::Connection& connection) { Append(connection, entry); });
 }
 
 VerifyReport AuditLog::Verify() const {

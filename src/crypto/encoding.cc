@@ -21,7 +21,9 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return SodiumBase64(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-std::string Base64Encode(std::string_view bytes) { return SodiumBase64(bytes, sodium_base64_VARIANT_ORIGINAL); }
+std::string Base64Encode(std::string_view bytes) {
+  return SodiumBase64(bytes, sodium_base64_VARIANT_ORIGINAL);
+}
 
 std::string Base32Encode(std::string_view bytes) {
   std::string out;

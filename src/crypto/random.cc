@@ -18,8 +18,12 @@ std::string RandomBytes(std::size_t count) {
   return bytes;
 }
 
-std::string RandomToken(std::size_t byte_count) { return Base64UrlEncode(RandomBytes(byte_count)); }
+std::string RandomToken(std::size_t byte_count) {
+  return Base64UrlEncode(RandomBytes(byte_count));
+}
 
-std::uint32_t RandomBelow(std::uint32_t upper_bound) { return randombytes_uniform(upper_bound); }
+std::uint32_t RandomBelow(std::uint32_t upper_bound) {
+  return randombytes_uniform(upper_bound);
+}
 
 }  // namespace egovbox::crypto

@@ -71,15 +71,15 @@ void WriteSelfSignedCertificate(const std::filesystem::path& certificate_file, c
   std::uint64_t serial = 0;
   for (unsigned char byte : serial_bytes) serial = (serial << 8) | byte;
   ASN1_INTEGER_set_uint64(X509_get_serialNumber(certificate.get()), serial >> 1);
-  X509_gmtime_adj(X509_getm_notBefore(certificate.get()), -60 * 60);
+  X509_gmtime_adj(X509_getm_notBefore(certificate.get()), -60L * 60);
   X509_gmtime_adj(X509_getm_notAfter(certificate.get()), 365L * 24 * 60 * 60);
   Check(X509_set_pubkey(certificate.get(), key.get()) == 1, "public key");
 
   X509_NAME* name = X509_get_subject_name(certificate.get());
   const std::string common_name = dns_names.empty() ? "localhost" : dns_names.front();
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("eGov box"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
+                             -1, 0);
   X509_set_issuer_name(certificate.get(), name);
 
   std::string alt_names;
@@ -91,9 +91,8 @@ void WriteSelfSignedCertificate(const std::filesystem::path& certificate_file, c
   AddExtension(certificate.get(), NID_ext_key_usage, "serverAuth");
   Check(X509_sign(certificate.get(), key.get(), EVP_sha256()) > 0, "sign");
 
-  WritePem(key_file, 0600, [&](FILE* out) {
-    return PEM_write_PrivateKey(out, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  WritePem(key_file, 0600,
+           [&](FILE* out) { return PEM_write_PrivateKey(out, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
   WritePem(certificate_file, 0644, [&](FILE* out) { return PEM_write_X509(out, certificate.get()); });
 }
 

@@ -9,7 +9,9 @@
 namespace egovbox::http {
 namespace {
 
-bool IsApiPath(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+bool IsApiPath(const std::string& path) {
+  return path.rfind("/api/", 0) == 0;
+}
 
 // The host part of an Origin ("https://host:8443") must be the Host the request was sent to.
 bool OriginMatchesHost(std::string_view origin, std::string_view host) {

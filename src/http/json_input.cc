@@ -3,7 +3,9 @@
 namespace egovbox::http {
 namespace {
 
-Problem InvalidField(const std::string& field) { return MakeProblem(400, "invalid-field", {{"field", field}}); }
+Problem InvalidField(const std::string& field) {
+  return MakeProblem(400, "invalid-field", {{"field", field}});
+}
 
 }  // namespace
 

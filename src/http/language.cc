@@ -46,6 +46,8 @@ Language NegotiateLanguage(std::string_view accept_language) {
   return best;
 }
 
-std::string_view LanguageTag(Language language) { return language == Language::kBulgarian ? "bg" : "en"; }
+std::string_view LanguageTag(Language language) {
+  return language == Language::kBulgarian ? "bg" : "en";
+}
 
 }  // namespace egovbox::http

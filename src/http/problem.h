@@ -18,8 +18,8 @@ namespace egovbox::http {
 struct Problem {
   int status = 500;
   std::string slug;
-  nlohmann::json params = nlohmann::json::object();      // fills {placeholders} in the detail
-  nlohmann::json extensions = nlohmann::json::object();  // extra members of the problem object
+  nlohmann::json params = nlohmann::json::object();          // fills {placeholders} in the detail
+  nlohmann::json extensions = nlohmann::json::object();      // extra members of the problem object
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Retry-After
 };
 
@@ -30,8 +30,8 @@ Problem MakeProblem(int status, std::string slug, nlohmann::json params = nlohma
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}                // NOLINT(google-explicit-constructor)
-  Result(Problem problem) : state_(std::move(problem)) {}      // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
+  Result(Problem problem) : state_(std::move(problem)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
@@ -49,6 +49,8 @@ class [[nodiscard]] Result {
 // For operations that succeed with nothing to return.
 struct Done {};
 using Status = Result<Done>;
-inline Status Ok() { return Done{}; }
+inline Status Ok() {
+  return Done{};
+}
 
 }  // namespace egovbox::http

@@ -19,10 +19,10 @@ ProblemCatalog& ProblemCatalog::Instance() {
 
 // The problems the HTTP layer itself raises; domain modules add their own.
 ProblemCatalog::ProblemCatalog() {
-  Register("not-found", {"Не е намерено", "Няма такъв адрес или запис.", "Not found",
-                         "There is no such address or record."});
-  Register("method-not-allowed", {"Методът не е позволен", "Този адрес не приема метод {method}.",
-                                  "Method not allowed", "This address does not accept {method}."});
+  Register("not-found",
+           {"Не е намерено", "Няма такъв адрес или запис.", "Not found", "There is no such address or record."});
+  Register("method-not-allowed", {"Методът не е позволен", "Този адрес не приема метод {method}.", "Method not allowed",
+                                  "This address does not accept {method}."});
   Register("payload-too-large", {"Заявката е твърде голяма", "Тялото на заявката надхвърля {limit} байта.",
                                  "Request too large", "The request body exceeds {limit} bytes."});
   Register("headers-too-large", {"Заглавията са твърде големи", "Заглавията на заявката са твърде големи.",
@@ -31,20 +31,19 @@ ProblemCatalog::ProblemCatalog() {
                            "The request could not be read."});
   Register("malformed-json", {"Невалиден JSON", "Тялото на заявката не е валиден JSON: {reason}", "Malformed JSON",
                               "The request body is not valid JSON: {reason}"});
-  Register("unsupported-media-type",
-           {"Неподдържан формат", "Очаква се тяло с Content-Type {expected}.", "Unsupported media type",
-            "A body with Content-Type {expected} is expected."});
+  Register("unsupported-media-type", {"Неподдържан формат", "Очаква се тяло с Content-Type {expected}.",
+                                      "Unsupported media type", "A body with Content-Type {expected} is expected."});
   Register("invalid-field", {"Невалидни данни", "Полето „{field}“ липсва или е невалидно.", "Invalid input",
                              "The field \"{field}\" is missing or invalid."});
-  Register("unauthenticated", {"Необходим е вход", "Влезте в системата, за да продължите.",
-                               "Sign-in required", "Sign in to continue."});
+  Register("unauthenticated",
+           {"Необходим е вход", "Влезте в системата, за да продължите.", "Sign-in required", "Sign in to continue."});
   Register("session-expired", {"Сесията е изтекла", "Сесията ви изтече. Влезте отново.", "Session expired",
                                "Your session has expired. Sign in again."});
   Register("csrf-token-invalid",
            {"Липсва защитен токен", "Заявката няма валиден заглавен ред X-CSRF-Token. Презаредете страницата.",
             "Missing security token", "The request has no valid X-CSRF-Token header. Reload the page."});
-  Register("forbidden", {"Нямате достъп", "Нямате права за това действие.", "Forbidden",
-                         "You are not allowed to do this."});
+  Register("forbidden",
+           {"Нямате достъп", "Нямате права за това действие.", "Forbidden", "You are not allowed to do this."});
   Register("origin-not-allowed", {"Непозволен произход", "Заявката идва от друг сайт.", "Origin not allowed",
                                   "The request comes from another site."});
   Register("service-unavailable", {"Услугата е недостъпна", "Сървърът спира или е претоварен. Опитайте отново.",
@@ -53,7 +52,9 @@ ProblemCatalog::ProblemCatalog() {
                               "Internal error", "Something went wrong on our side. The error has been logged."});
 }
 
-void ProblemCatalog::Register(const std::string& slug, ProblemText text) { texts_[slug] = std::move(text); }
+void ProblemCatalog::Register(const std::string& slug, ProblemText text) {
+  texts_[slug] = std::move(text);
+}
 
 std::string ProblemCatalog::Title(const std::string& slug, Language language) const {
   const auto found = texts_.find(slug);

@@ -19,7 +19,7 @@ bool ChangesState(Method method);
 
 // Who made the request, as the Authenticator established it.
 struct Principal {
-  std::string subject_id;   // employee id
+  std::string subject_id;  // employee id
   std::string session_id;
   std::string csrf_token;
   std::vector<std::string> roles;
@@ -32,9 +32,9 @@ struct Principal {
 
 struct Request {
   Method method = Method::kGet;
-  std::string method_name;  // as sent, for logs and 405 answers
-  std::string target;       // path and query, as sent
-  std::string path;         // percent-decoded path, without the query
+  std::string method_name;                     // as sent, for logs and 405 answers
+  std::string target;                          // path and query, as sent
+  std::string path;                            // percent-decoded path, without the query
   std::map<std::string, std::string> query;    // decoded parameters; the last of repeated names wins
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;

@@ -34,7 +34,9 @@ bool MatchPattern(const std::string& pattern, const std::string& path, std::map<
 
 }  // namespace
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+void Router::Add(Route route) {
+  routes_.push_back(std::move(route));
+}
 
 RouteMatch Router::Match(Method method, const std::string& path) const {
   RouteMatch match;

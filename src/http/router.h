@@ -14,9 +14,9 @@
 namespace egovbox::http {
 
 enum class Access {
-  kPublic,         // anyone; no session needed (sign-in, health)
-  kPendingStep,    // a signed-in person, even one who must first change a password or enrol a second factor
-  kSignedIn,       // a signed-in person with nothing pending
+  kPublic,       // anyone; no session needed (sign-in, health)
+  kPendingStep,  // a signed-in person, even one who must first change a password or enrol a second factor
+  kSignedIn,     // a signed-in person with nothing pending
 };
 
 using Handler = std::function<Response(Request&)>;
@@ -36,8 +36,8 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;                // null: no route for this path and method
-  bool path_exists = false;                    // some route has this path (so: 405, not 404)
+  const Route* route = nullptr;  // null: no route for this path and method
+  bool path_exists = false;      // some route has this path (so: 405, not 404)
   std::map<std::string, std::string> params;
 };
 

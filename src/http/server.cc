@@ -360,8 +360,8 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
   metrics.Record(method, route_label, status, seconds);
   if (auto access = spdlog::get("access")) {
     nlohmann::json line = {{"time", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count()},
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count()},
                            {"client", client},
                            {"method", method},
                            {"path", request ? request->path : std::string("-")},
@@ -372,7 +372,7 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
                            {"employee", request && request->principal ? request->principal->subject_id : ""}};
     access->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
-  co_return written && keep_alive;
+  co_return written&& keep_alive;
 }
 
 asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response, unsigned version, bool keep_alive,
@@ -412,7 +412,9 @@ void Server::Impl::StopContexts() {
 }
 
 // The other contexts may end once their connections are gone.
-void Server::Impl::ReleaseContexts() { keep_running.clear(); }
+void Server::Impl::ReleaseContexts() {
+  keep_running.clear();
+}
 
 // After a forced stop (grace period over, or a second signal) the contexts are stopped
 // with connections still open. Close those and run the contexts until every coroutine

@@ -28,8 +28,8 @@ struct ServerOptions {
   std::filesystem::path certificate_file;
   std::filesystem::path key_file;
   std::size_t max_connections = 2000;
-  std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 16 * std::size_t{1024};
+  std::size_t max_body_bytes = 1024 * std::size_t{1024};
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds header_timeout{10000};

@@ -37,7 +37,10 @@ http::Status AccountService::ChangePassword(const http::Principal& principal, co
     const std::int64_t now = NowSeconds();
     EmployeeRepository::UpdatePassword(connection, employee->id, hash, false, now);
     const auto revoked = SessionRepository::RevokeAllOf(connection, employee->id, principal.session_id, now);
-    audit_.Append(connection, {employee->id, "employee.password_change", employee->id, client_address,
+    audit_.Append(connection, {employee->id,
+                               "employee.password_change",
+                               employee->id,
+                               client_address,
                                {{"other_sessions_revoked", revoked}}});
   });
   return http::Ok();
@@ -61,8 +64,9 @@ http::Status AccountService::RevokeSession(const http::Principal& principal, con
     if (!session || session->employee_id != principal.subject_id || session->revoked_at) return;
     found = true;
     SessionRepository::Revoke(connection, session_id, NowSeconds());
-    audit_.Append(connection, {principal.subject_id, "session.revoke", principal.subject_id, client_address,
-                               {{"session", session_id}}});
+    audit_.Append(
+        connection,
+        {principal.subject_id, "session.revoke", principal.subject_id, client_address, {{"session", session_id}}});
   });
   if (!found) return http::MakeProblem(404, "not-found");
   return http::Ok();

@@ -14,19 +14,17 @@ bool IsKnownRole(std::string_view role) {
 }
 
 bool RequiresSecondFactor(const std::vector<std::string>& roles) {
-  return std::any_of(roles.begin(), roles.end(),
-                     [](const std::string& role) { return role == kRoleAdministrator || role == kRoleSecurityOfficer; });
+  return std::any_of(roles.begin(), roles.end(), [](const std::string& role) {
+    return role == kRoleAdministrator || role == kRoleSecurityOfficer;
+  });
 }
 
 nlohmann::json DirectoryJson(const Employee& employee) {
   nlohmann::json department;
   if (employee.department) department = {{"id", employee.department->id}, {"name", employee.department->name}};
-  return {{"id", employee.id},
-          {"code", FormatPersonalCode(employee.code)},
-          {"name", employee.name},
-          {"email", employee.email},
-          {"department", department},
-          {"position", employee.position}};
+  return {{"id", employee.id},        {"code", FormatPersonalCode(employee.code)},
+          {"name", employee.name},    {"email", employee.email},
+          {"department", department}, {"position", employee.position}};
 }
 
 nlohmann::json SelfJson(const Employee& employee) {

@@ -75,8 +75,8 @@ void EmployeeRepository::Insert(store::Connection& connection, const Employee& e
       "INSERT INTO employees (id, code, name, search_text, email, department_id, position, status,"
       " must_change_password, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {employee.id, employee.code, employee.name, SearchText(employee), employee.email,
-       employee.department ? store::Value(employee.department->id) : store::Value(), employee.position,
-       employee.status, static_cast<std::int64_t>(employee.must_change_password), employee.password_hash, now, now});
+       employee.department ? store::Value(employee.department->id) : store::Value(), employee.position, employee.status,
+       static_cast<std::int64_t>(employee.must_change_password), employee.password_hash, now, now});
   for (const auto& role : employee.roles) {
     connection.Execute("INSERT INTO employee_roles (employee_id, role) VALUES (?, ?)", {employee.id, role});
   }
@@ -127,9 +127,9 @@ std::vector<Employee> EmployeeRepository::Search(store::Connection& connection, 
 
 std::vector<DepartmentSummary> EmployeeRepository::Departments(store::Connection& connection) {
   std::vector<DepartmentSummary> departments;
-  for (const auto& row : connection.Query(
-           "SELECT d.id, d.name, (SELECT count(*) FROM employees e WHERE e.department_id = d.id"
-           " AND e.status = 'active') FROM departments d ORDER BY d.name")) {
+  for (const auto& row :
+       connection.Query("SELECT d.id, d.name, (SELECT count(*) FROM employees e WHERE e.department_id = d.id"
+                        " AND e.status = 'active') FROM departments d ORDER BY d.name")) {
     departments.push_back({{row.Text(0), row.Text(1)}, row.Int(2)});
   }
   return departments;

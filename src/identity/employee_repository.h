@@ -29,8 +29,8 @@ class EmployeeRepository {
                              bool must_change, std::int64_t now);
   static void UpdateStatus(store::Connection& connection, const std::string& id, const std::string& status,
                            std::int64_t now);
-  static void ReplaceRoles(store::Connection& connection, const std::string& id,
-                           const std::vector<std::string>& roles, std::int64_t now);
+  static void ReplaceRoles(store::Connection& connection, const std::string& id, const std::vector<std::string>& roles,
+                           std::int64_t now);
   static void UpdateTotp(store::Connection& connection, const Employee& employee, std::int64_t now);
 
   // Active employees whose name, position or code contains `query` (folded), in

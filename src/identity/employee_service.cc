@@ -28,7 +28,7 @@ bool LooksLikeEmail(const std::string& email) {
   return dot != std::string::npos && dot > at + 1 && dot + 1 < email.size();
 }
 
-std::string Trim(std::string text) {
+std::string Trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
   if (first == std::string::npos) return {};
   const auto last = text.find_last_not_of(" \t");
@@ -64,10 +64,14 @@ std::vector<std::string> SplitRoles(const std::string& text) {
 // Column names in English or Bulgarian -> field.
 const std::map<std::string, std::string>& ColumnNames() {
   static const std::map<std::string, std::string> kNames = {
-      {"name", "name"},       {"име", "name"},           {"full name", "name"},  {"email", "email"},
-      {"e-mail", "email"},    {"имейл", "email"},         {"e-mail адрес", "email"}, {"department", "department"},
-      {"отдел", "department"}, {"дирекция", "department"}, {"position", "position"}, {"длъжност", "position"},
-      {"roles", "roles"},     {"роли", "roles"},         {"role", "roles"},      {"роля", "roles"},
+      {"name", "name"},          {"име", "name"},
+      {"full name", "name"},     {"email", "email"},
+      {"e-mail", "email"},       {"имейл", "email"},
+      {"e-mail адрес", "email"}, {"department", "department"},
+      {"отдел", "department"},   {"дирекция", "department"},
+      {"position", "position"},  {"длъжност", "position"},
+      {"roles", "roles"},        {"роли", "roles"},
+      {"role", "roles"},         {"роля", "roles"},
   };
   return kNames;
 }
@@ -149,7 +153,7 @@ http::Result<CreatedEmployee> EmployeeService::Create(const Actor& actor, const 
   return std::move(*created);
 }
 
-CreatedEmployee EmployeeService::Insert(store::Connection& connection, const Actor& actor, NewEmployee input,
+CreatedEmployee EmployeeService::Insert(store::Connection& connection, const Actor& actor, const NewEmployee& input,
                                         std::int64_t now) {
   CreatedEmployee created;
   Employee& employee = created.employee;
@@ -172,7 +176,10 @@ CreatedEmployee EmployeeService::Insert(store::Connection& connection, const Act
   employee.password_hash = one_time_hasher_.Hash(created.one_time_password);
   employee.must_change_password = true;
   EmployeeRepository::Insert(connection, employee, now);
-  audit_.Append(connection, {actor.employee_id, "employee.create", employee.id, actor.client_address,
+  audit_.Append(connection, {actor.employee_id,
+                             "employee.create",
+                             employee.id,
+                             actor.client_address,
                              {{"code", employee.code}, {"roles", employee.roles}, {"via", actor.via}}});
   return created;
 }
@@ -206,8 +213,8 @@ http::Result<std::vector<CreatedEmployee>> EmployeeService::Import(const Actor& 
   std::vector<std::pair<std::size_t, NewEmployee>> rows;
   for (std::size_t i = 1; i < document.records.size(); ++i) {
     const auto& record = document.records[i];
-    rows.push_back({record.line, NewEmployee{cell(record, "name"), cell(record, "email"), cell(record, "department"),
-                                             cell(record, "position"), SplitRoles(cell(record, "roles"))}});
+    rows.emplace_back(record.line, NewEmployee{cell(record, "name"), cell(record, "email"), cell(record, "department"),
+                                               cell(record, "position"), SplitRoles(cell(record, "roles"))});
   }
 
   std::optional<std::vector<RejectedRow>> rejected;
@@ -228,7 +235,10 @@ http::Result<std::vector<CreatedEmployee>> EmployeeService::Import(const Actor& 
     }
     const std::int64_t now = NowSeconds();
     for (const auto& [line, input] : rows) created.push_back(Insert(connection, actor, input, now));
-    audit_.Append(connection, {actor.employee_id, "employee.import", "", actor.client_address,
+    audit_.Append(connection, {actor.employee_id,
+                               "employee.import",
+                               "",
+                               actor.client_address,
                                {{"rows", created.size()}, {"via", actor.via}}});
   });
   if (rejected) {
@@ -251,8 +261,11 @@ http::Status EmployeeService::ChangeStatus(const Actor& actor, const std::string
     const std::int64_t now = NowSeconds();
     EmployeeRepository::UpdateStatus(connection, employee_id, status, now);
     if (status == "suspended") SessionRepository::RevokeAllOf(connection, employee_id, "", now);
-    audit_.Append(connection, {actor.employee_id, status == "suspended" ? "employee.suspend" : "employee.reactivate",
-                               employee_id, actor.client_address, {{"via", actor.via}}});
+    audit_.Append(connection, {actor.employee_id,
+                               status == "suspended" ? "employee.suspend" : "employee.reactivate",
+                               employee_id,
+                               actor.client_address,
+                               {{"via", actor.via}}});
   });
   if (!found) return http::MakeProblem(404, "not-found");
   return http::Ok();
@@ -276,8 +289,9 @@ http::Result<std::string> EmployeeService::ResetPassword(const Actor& actor, con
     const std::int64_t now = NowSeconds();
     EmployeeRepository::UpdatePassword(connection, employee_id, hash, true, now);
     SessionRepository::RevokeAllOf(connection, employee_id, "", now);
-    audit_.Append(connection, {actor.employee_id, "employee.password_reset", employee_id, actor.client_address,
-                               {{"via", actor.via}}});
+    audit_.Append(
+        connection,
+        {actor.employee_id, "employee.password_reset", employee_id, actor.client_address, {{"via", actor.via}}});
   });
   if (!found) return http::MakeProblem(404, "not-found");
   return password;
@@ -300,7 +314,10 @@ http::Status EmployeeService::SetRoles(const Actor& actor, const std::string& em
     if (!employee) return;
     found = true;
     EmployeeRepository::ReplaceRoles(connection, employee_id, wanted, NowSeconds());
-    audit_.Append(connection, {actor.employee_id, "employee.roles_change", employee_id, actor.client_address,
+    audit_.Append(connection, {actor.employee_id,
+                               "employee.roles_change",
+                               employee_id,
+                               actor.client_address,
                                {{"before", employee->roles}, {"after", wanted}, {"via", actor.via}}});
   });
   if (!found) return http::MakeProblem(404, "not-found");

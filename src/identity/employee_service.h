@@ -69,7 +69,7 @@ class EmployeeService {
   http::Status SetRoles(const Actor& actor, const std::string& employee_id, const std::vector<std::string>& roles);
 
  private:
-  CreatedEmployee Insert(store::Connection& connection, const Actor& actor, NewEmployee input, std::int64_t now);
+  CreatedEmployee Insert(store::Connection& connection, const Actor& actor, const NewEmployee& input, std::int64_t now);
   http::Status ChangeStatus(const Actor& actor, const std::string& employee_id, const std::string& status);
 
   store::Database& database_;

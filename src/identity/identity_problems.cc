@@ -12,18 +12,15 @@ void RegisterIdentityProblems() {
   catalog.Register("personal-code-typo",
                    {"Грешно въведен код", "Кодът изглежда сгрешен при въвеждането. Проверете всеки знак.",
                     "Mistyped code", "The code seems to be mistyped. Check each character."});
-  catalog.Register("invalid-credentials",
-                   {"Неуспешен вход", "Личният код или паролата не са верни.", "Sign-in failed",
-                    "The personal code or the password is wrong."});
+  catalog.Register("invalid-credentials", {"Неуспешен вход", "Личният код или паролата не са верни.", "Sign-in failed",
+                                           "The personal code or the password is wrong."});
   catalog.Register("totp-required",
-                   {"Необходим е код за потвърждение",
-                    "Въведете шестцифрения код от приложението за удостоверяване.",
+                   {"Необходим е код за потвърждение", "Въведете шестцифрения код от приложението за удостоверяване.",
                     "Verification code required", "Enter the six-digit code from your authenticator app."});
   catalog.Register("invalid-totp", {"Грешен код за потвърждение", "Кодът за потвърждение не е верен или е изтекъл.",
                                     "Wrong verification code", "The verification code is wrong or has expired."});
-  catalog.Register("account-suspended",
-                   {"Профилът е спрян", "Профилът ви е спрян. Обърнете се към администратора.",
-                    "Account suspended", "Your account is suspended. Contact the administrator."});
+  catalog.Register("account-suspended", {"Профилът е спрян", "Профилът ви е спрян. Обърнете се към администратора.",
+                                         "Account suspended", "Your account is suspended. Contact the administrator."});
   catalog.Register("too-many-attempts",
                    {"Твърде много опити", "Твърде много неуспешни опити. Опитайте отново след {seconds} s.",
                     "Too many attempts", "Too many failed attempts. Try again in {seconds} s."});
@@ -35,11 +32,10 @@ void RegisterIdentityProblems() {
   catalog.Register("password-change-required",
                    {"Сменете паролата", "Сменете еднократната парола, преди да продължите.", "Change your password",
                     "Change your one-time password before you continue."});
-  catalog.Register("totp-enrollment-required",
-                   {"Настройте двустепенна проверка",
-                    "Вашата роля изисква двустепенна проверка. Настройте я, преди да продължите.",
-                    "Set up two-step verification",
-                    "Your role requires two-step verification. Set it up before you continue."});
+  catalog.Register(
+      "totp-enrollment-required",
+      {"Настройте двустепенна проверка", "Вашата роля изисква двустепенна проверка. Настройте я, преди да продължите.",
+       "Set up two-step verification", "Your role requires two-step verification. Set it up before you continue."});
   catalog.Register("totp-already-enabled", {"Вече е включена", "Двустепенната проверка вече е включена.",
                                             "Already enabled", "Two-step verification is already enabled."});
   catalog.Register("totp-not-started",
@@ -52,14 +48,13 @@ void RegisterIdentityProblems() {
                                         "Invalid employee data", "The employee data is not valid."});
   catalog.Register("email-taken", {"Имейлът е зает", "Вече има служител с имейл {email}.", "E-mail already used",
                                    "There is already an employee with the e-mail {email}."});
-  catalog.Register("csv-invalid",
-                   {"Невалиден CSV файл",
-                    "Файлът не може да бъде прочетен (ред {line}: {reason}). Запишете го като CSV UTF-8 със заглавен ред.",
-                    "Invalid CSV file",
-                    "The file cannot be read (line {line}: {reason}). Save it as CSV UTF-8 with a header row."});
-  catalog.Register("import-rejected",
-                   {"Импортът е отказан", "{count} реда имат грешки; нищо не е записано.", "Import rejected",
-                    "{count} rows have errors; nothing was saved."});
+  catalog.Register(
+      "csv-invalid",
+      {"Невалиден CSV файл",
+       "Файлът не може да бъде прочетен (ред {line}: {reason}). Запишете го като CSV UTF-8 със заглавен ред.",
+       "Invalid CSV file", "The file cannot be read (line {line}: {reason}). Save it as CSV UTF-8 with a header row."});
+  catalog.Register("import-rejected", {"Импортът е отказан", "{count} реда имат грешки; нищо не е записано.",
+                                       "Import rejected", "{count} rows have errors; nothing was saved."});
 }
 
 }  // namespace egovbox::identity

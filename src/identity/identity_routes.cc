@@ -45,8 +45,8 @@ Response SignIn(SessionService& sessions, Request& request) {
                                        totp ? nullptr : &totp.problem(), recovery ? nullptr : &recovery.problem()}) {
     if (problem) return Response::FromProblem(*problem);
   }
-  auto outcome = sessions.SignIn({*code, *password, *totp, *recovery, request.client_address,
-                                  std::string(request.Header("user-agent"))});
+  auto outcome = sessions.SignIn(
+      {*code, *password, *totp, *recovery, request.client_address, std::string(request.Header("user-agent"))});
   if (!outcome) return Response::FromProblem(outcome.problem());
   Response response =
       Response::Json(200, SessionJson(outcome->csrf_token, outcome->must_change_password, outcome->must_enroll_totp));
@@ -57,7 +57,8 @@ Response SignIn(SessionService& sessions, Request& request) {
 Response CurrentSession(AccountService& accounts, Request& request) {
   auto me = accounts.Me(*request.principal);
   if (!me) return Response::FromProblem(me.problem());
-  return Response::Json(200, SessionJson(request.principal->csrf_token, me->must_change_password, me->MustEnrollTotp()));
+  return Response::Json(200,
+                        SessionJson(request.principal->csrf_token, me->must_change_password, me->MustEnrollTotp()));
 }
 
 Response SignOut(SessionService& sessions, Request& request) {
@@ -74,7 +75,8 @@ Response ChangePassword(AccountService& accounts, Request& request) {
   if (!current) return Response::FromProblem(current.problem());
   auto replacement = http::RequiredString(*body, "new", kMaxSecretLength);
   if (!replacement) return Response::FromProblem(replacement.problem());
-  return Response::FromStatus(accounts.ChangePassword(*request.principal, *current, *replacement, request.client_address));
+  return Response::FromStatus(
+      accounts.ChangePassword(*request.principal, *current, *replacement, request.client_address));
 }
 
 Response ListSessions(AccountService& accounts, Request& request) {
@@ -104,9 +106,9 @@ Response RevokeSession(AccountService& accounts, Request& request) {
 Response StartTotp(AccountService& accounts, Request& request) {
   auto enrollment = accounts.StartTotp(*request.principal);
   if (!enrollment) return Response::FromProblem(enrollment.problem());
-  return Response::Json(200, {{"secret", enrollment->secret},
-                              {"otpauth_uri", enrollment->provisioning_uri},
-                              {"qr_svg", enrollment->qr_svg}});
+  return Response::Json(
+      200,
+      {{"secret", enrollment->secret}, {"otpauth_uri", enrollment->provisioning_uri}, {"qr_svg", enrollment->qr_svg}});
 }
 
 Response ConfirmTotp(AccountService& accounts, Request& request) {
@@ -140,9 +142,8 @@ Response Directory(EmployeeService& employees, Request& request) {
 Response Departments(EmployeeService& employees, Request&) {
   json items = json::array();
   for (const auto& summary : employees.Departments()) {
-    items.push_back({{"id", summary.department.id},
-                     {"name", summary.department.name},
-                     {"employee_count", summary.employee_count}});
+    items.push_back(
+        {{"id", summary.department.id}, {"name", summary.department.name}, {"employee_count", summary.employee_count}});
   }
   return Response::Json(200, {{"items", items}});
 }
@@ -158,9 +159,11 @@ Response CreateEmployee(EmployeeService& employees, Request& request) {
     *target = value->value_or("");
   }
   if (body->contains("roles")) {
-    if (!(*body)["roles"].is_array()) return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
+    if (!(*body)["roles"].is_array())
+      return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
     for (const auto& role : (*body)["roles"]) {
-      if (!role.is_string()) return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
+      if (!role.is_string())
+        return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
       input.roles.push_back(role.get<std::string>());
     }
   }
@@ -205,7 +208,9 @@ void AddIdentityRoutes(http::Router& router, SessionService& sessions, AccountSe
   router.Add({Method::kPost, "/api/v1/session", Access::kPublic, with(sessions, SignIn)});
   router.Add({Method::kGet, "/api/v1/session", Access::kPendingStep, with(accounts, CurrentSession)});
   router.Add({Method::kDelete, "/api/v1/session", Access::kPendingStep, with(sessions, SignOut)});
-  router.Add({Method::kGet, "/api/v1/me", Access::kPendingStep,
+  router.Add({Method::kGet,
+              "/api/v1/me",
+              Access::kPendingStep,
               [&accounts](Request& request) {
                 auto me = accounts.Me(*request.principal);
                 if (!me) return Response::FromProblem(me.problem());
@@ -232,8 +237,8 @@ void AddIdentityRoutes(http::Router& router, SessionService& sessions, AccountSe
   router.Add({Method::kPost, "/api/v1/employees", Access::kSignedIn, with(employees, CreateEmployee), kAdministrators});
   router.Add({Method::kPost, "/api/v1/employees/import", Access::kSignedIn, with(employees, ImportEmployees),
               kAdministrators});
-  router.Add({Method::kPut, "/api/v1/employees/{id}/roles", Access::kSignedIn, with(employees, SetRoles),
-              kAdministrators});
+  router.Add(
+      {Method::kPut, "/api/v1/employees/{id}/roles", Access::kSignedIn, with(employees, SetRoles), kAdministrators});
   router.Add({Method::kPost, "/api/v1/employees/{id}/suspend", Access::kSignedIn,
               [&employees](Request& request) {
                 return Response::FromStatus(employees.Suspend(ActorOf(request), request.PathParam("id")));

@@ -18,7 +18,8 @@ std::int64_t LoginThrottle::Wait(const Counters& counters, const std::string& ke
   const int over = counter.failures - rule.free_failures;
   if (over < 0) return 0;
   // 1 s after reaching the threshold, then 2, 4, 8 ... up to the ceiling.
-  const std::int64_t wait = over >= 30 ? rule.max_wait_seconds : std::min<std::int64_t>(1LL << over, rule.max_wait_seconds);
+  const std::int64_t wait =
+      over >= 30 ? rule.max_wait_seconds : std::min<std::int64_t>(1LL << over, rule.max_wait_seconds);
   return std::max<std::int64_t>(0, counter.last_failure + wait - now);
 }
 
@@ -32,7 +33,8 @@ std::int64_t LoginThrottle::RecordFailure(const std::string& code, const std::st
   {
     std::lock_guard lock(mutex_);
     if (now - last_sweep_ >= kSweepEverySeconds) Forget(now);
-    for (auto* entry : {&by_code_and_address_[code + "|" + address], &by_address_[address], &by_code_[code]}) {
+    const std::string code_and_address = code + "|" + address;
+    for (auto* entry : {&by_code_and_address_[code_and_address], &by_address_[address], &by_code_[code]}) {
       if (now - entry->last_failure >= policy_.forget_after_seconds) entry->failures = 0;
       ++entry->failures;
       entry->last_failure = now;
@@ -50,9 +52,8 @@ void LoginThrottle::RecordSuccess(const std::string& code, const std::string& ad
 void LoginThrottle::Forget(std::int64_t now) {
   last_sweep_ = now;
   for (Counters* counters : {&by_code_and_address_, &by_address_, &by_code_}) {
-    std::erase_if(*counters, [&](const auto& item) {
-      return now - item.second.last_failure >= policy_.forget_after_seconds;
-    });
+    std::erase_if(*counters,
+                  [&](const auto& item) { return now - item.second.last_failure >= policy_.forget_after_seconds; });
   }
 }
 

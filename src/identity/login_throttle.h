@@ -22,7 +22,7 @@ namespace egovbox::identity {
 class LoginThrottle {
  public:
   struct Rule {
-    int free_failures;            // failures allowed before any wait
+    int free_failures;  // failures allowed before any wait
     std::int64_t max_wait_seconds;
   };
   struct Policy {

@@ -13,7 +13,7 @@ constexpr std::size_t kMinNamePartLength = 3;
 
 // Long passwords that still come first in every guessing list.
 constexpr std::array<std::string_view, 12> kCommonPasswords = {
-    "password1234", "password123456", "qwertyuiop12",  "qwertyuiopasdf", "123456789012", "1234567890123",
+    "password1234", "password123456", "qwertyuiop12", "qwertyuiopasdf", "123456789012", "1234567890123",
     "parola123456", "парола123456",   "паролапарола", "administrator1", "letmein12345", "iloveyou1234",
 };
 

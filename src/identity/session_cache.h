@@ -29,7 +29,7 @@ class SessionCache {
   struct Entry {
     http::Principal principal;
     std::shared_ptr<const Employee> employee;
-    std::string self_json;  // SelfJson(employee), rendered once per load for GET /api/v1/me
+    std::string self_json;          // SelfJson(employee), rendered once per load for GET /api/v1/me
     std::int64_t last_seen_at = 0;  // as stored when loaded
     std::int64_t expires_at = 0;
   };

@@ -8,7 +8,7 @@ constexpr const char* kSelectSession =
     " client_address, revoked_at FROM sessions ";
 
 SessionRecord ReadSession(const store::Row& row) {
-  return SessionRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),       row.Int(4),
+  return SessionRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4),
                        row.Int(5),  row.Int(6),  row.Text(7), row.Text(8), row.OptionalInt(9)};
 }
 
@@ -45,19 +45,18 @@ void SessionRepository::Revoke(store::Connection& connection, const std::string&
 
 std::int64_t SessionRepository::RevokeAllOf(store::Connection& connection, const std::string& employee_id,
                                             const std::string& keep_id, std::int64_t now) {
-  connection.Execute(
-      "UPDATE sessions SET revoked_at = ? WHERE employee_id = ? AND id <> ? AND revoked_at IS NULL",
-      {now, employee_id, keep_id});
+  connection.Execute("UPDATE sessions SET revoked_at = ? WHERE employee_id = ? AND id <> ? AND revoked_at IS NULL",
+                     {now, employee_id, keep_id});
   return connection.ChangedRows();
 }
 
 std::vector<SessionRecord> SessionRepository::ListLive(store::Connection& connection, const std::string& employee_id,
                                                        std::int64_t now) {
   std::vector<SessionRecord> sessions;
-  for (const auto& row : connection.Query(std::string(kSelectSession) +
-                                              "WHERE employee_id = ? AND revoked_at IS NULL AND expires_at > ?"
-                                              " ORDER BY last_seen_at DESC",
-                                          {employee_id, now})) {
+  for (const auto& row :
+       connection.Query(std::string(kSelectSession) + "WHERE employee_id = ? AND revoked_at IS NULL AND expires_at > ?"
+                                                      " ORDER BY last_seen_at DESC",
+                        {employee_id, now})) {
     sessions.push_back(ReadSession(row));
   }
   return sessions;

@@ -34,7 +34,9 @@ http::Problem TooManyAttempts(std::int64_t wait_seconds) {
 
 }  // namespace
 
-std::int64_t NowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t NowSeconds() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 std::string FormatTime(std::int64_t seconds) {
   const std::time_t time = seconds;
@@ -76,8 +78,8 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
     return Fail(code, input.client_address, "wrong-password", "invalid-credentials", now);
   }
   if (!employee->active()) {
-    audit_.Record({employee->id, "session.sign_in_refused", employee->id, input.client_address,
-                   {{"reason", "suspended"}}});
+    audit_.Record(
+        {employee->id, "session.sign_in_refused", employee->id, input.client_address, {{"reason", "suspended"}}});
     return http::MakeProblem(403, "account-suspended");
   }
 
@@ -109,8 +111,8 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
       } else {
         // Read the last accepted step inside the write transaction: two requests with
         // one code cannot both pass.
-        const auto last_step = connection.QueryOne("SELECT totp_last_step FROM employees WHERE id = ?",
-                                                   {employee->id})->OptionalInt(0);
+        const auto last_step =
+            connection.QueryOne("SELECT totp_last_step FROM employees WHERE id = ?", {employee->id})->OptionalInt(0);
         const auto step = VerifyTotp(*employee->totp_secret, *input.totp, now);
         if (!step || (last_step && *step <= *last_step)) {
           refused = http::MakeProblem(401, "invalid-totp");
@@ -122,12 +124,16 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
       }
     }
     SessionRepository::Insert(connection, session);
-    audit_.Append(connection, {employee->id, "session.sign_in", employee->id, input.client_address,
+    audit_.Append(connection, {employee->id,
+                               "session.sign_in",
+                               employee->id,
+                               input.client_address,
                                {{"session", session.id}, {"second_factor", second_factor}}});
   });
   if (refused) {
     // A wrong second factor counts as a failure; a missing one is just the next step.
-    if (refused->slug == "invalid-totp") return Fail(code, input.client_address, "wrong-second-factor", "invalid-totp", now);
+    if (refused->slug == "invalid-totp")
+      return Fail(code, input.client_address, "wrong-second-factor", "invalid-totp", now);
     return *refused;
   }
   throttle_.RecordSuccess(code, input.client_address);
@@ -158,7 +164,10 @@ bool SessionService::UseRecoveryCode(store::Connection& connection, const std::s
 void SessionService::SignOut(const http::Principal& principal, const std::string& client_address) {
   database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
     SessionRepository::Revoke(connection, principal.session_id, NowSeconds());
-    audit_.Append(connection, {principal.subject_id, "session.sign_out", principal.subject_id, client_address,
+    audit_.Append(connection, {principal.subject_id,
+                               "session.sign_out",
+                               principal.subject_id,
+                               client_address,
                                {{"session", principal.session_id}}});
   });
 }

@@ -20,7 +20,9 @@ void InitializeTotp() {
   if (oath_init() != OATH_OK) throw std::runtime_error("liboath failed to initialise");
 }
 
-std::string GenerateTotpSecret() { return crypto::Base32Encode(crypto::RandomBytes(20)); }
+std::string GenerateTotpSecret() {
+  return crypto::Base32Encode(crypto::RandomBytes(20));
+}
 
 std::optional<std::int64_t> VerifyTotp(std::string_view base32_secret, std::string_view code, std::time_t now) {
   if (code.size() != kDigits) return std::nullopt;
@@ -31,8 +33,8 @@ std::optional<std::int64_t> VerifyTotp(std::string_view base32_secret, std::stri
   if (!secret || secret->empty()) return std::nullopt;
   const std::string otp(code);
   int position = 0;
-  const int result = oath_totp_validate2(secret->data(), secret->size(), now, kStepSeconds, 0, kAllowedDrift,
-                                         &position, otp.c_str());
+  const int result =
+      oath_totp_validate2(secret->data(), secret->size(), now, kStepSeconds, 0, kAllowedDrift, &position, otp.c_str());
   if (result < 0) return std::nullopt;
   return static_cast<std::int64_t>(now / kStepSeconds) + position;
 }

@@ -145,15 +145,9 @@ class SqliteConnection final : public Connection {
     values.reserve(static_cast<std::size_t>(columns));
     for (int i = 0; i < columns; ++i) {
       switch (sqlite3_column_type(statement, i)) {
-        case SQLITE_INTEGER:
-          values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, i)));
-          break;
-        case SQLITE_FLOAT:
-          values.emplace_back(sqlite3_column_double(statement, i));
-          break;
-        case SQLITE_NULL:
-          values.emplace_back(std::monostate{});
-          break;
+        case SQLITE_INTEGER: values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, i))); break;
+        case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(statement, i)); break;
+        case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
         default: {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
           values.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));

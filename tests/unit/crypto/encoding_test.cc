@@ -29,7 +29,9 @@ TEST(EncodingTest, Base64UrlHasNoPaddingOrUnsafeCharacters) {
   EXPECT_EQ(Base64Encode("\xfb\xff"), "+/8=");
 }
 
-TEST(EncodingTest, HexIsLowerCase) { EXPECT_EQ(HexEncode("\x01\xab"), "01ab"); }
+TEST(EncodingTest, HexIsLowerCase) {
+  EXPECT_EQ(HexEncode("\x01\xab"), "01ab");
+}
 
 }  // namespace
 }  // namespace egovbox::crypto
