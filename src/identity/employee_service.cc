@@ -39,10 +39,10 @@ std::string Trim(const std::string& text) {
 // e-mail check look at this, so that "  " is a missing name and " a@b.bg" the
 // address a@b.bg.
 NewEmployee Trimmed(NewEmployee input) {
-  input.name = Trim(std::move(input.name));
-  input.email = Trim(std::move(input.email));
-  input.department = Trim(std::move(input.department));
-  input.position = Trim(std::move(input.position));
+  input.name = Trim(input.name);
+  input.email = Trim(input.email);
+  input.department = Trim(input.department);
+  input.position = Trim(input.position);
   return input;
 }
 
