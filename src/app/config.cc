@@ -162,7 +162,10 @@ std::chrono::milliseconds ParseDuration(const std::string& key, const std::strin
   double amount = -1;
   if (!number.empty() && number.find_first_of("0123456789") != std::string::npos &&
       std::count(number.begin(), number.end(), '.') <= 1) {
-    amount = std::stod(number);
+    // strtod, not std::stod: stod throws std::out_of_range for a number past a double's
+    // range or one so small it underflows, where strtod returns HUGE_VAL (refused
+    // below) or a value near 0.
+    amount = std::strtod(number.c_str(), nullptr);
   }
   constexpr double kLongestMilliseconds = 1e15;  // about 30 000 years
   if (factor == 0 || amount < 0 || amount * factor > kLongestMilliseconds) {

@@ -1,14 +1,20 @@
 // Prometheus counters for the HTTP server: requests by route and status, a latency
-// histogram by route, open connections. Thread-safe; Record takes a short lock.
+// histogram by route, open connections. Thread-safe. Each thread records into a
+// shard of its own, so Record never waits for another thread (a contended lock
+// would put an I/O thread to sleep); Render adds the shards up.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace egovbox::http {
 
@@ -34,9 +40,17 @@ class Metrics {
     double sum = 0;
   };
 
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // GUARDED_BY(mutex_)
-  std::map<std::string, Histogram> latency_;                                     // GUARDED_BY(mutex_)
+  struct Shard {
+    std::mutex mutex;  // taken by its own thread, and by Render
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests;  // GUARDED_BY(mutex)
+    std::map<std::string, Histogram, std::less<>> latency;                                     // GUARDED_BY(mutex)
+  };
+  Shard& LocalShard();
+
+  const std::uint64_t id_ = next_id_.fetch_add(1);  // tells this instance's shards from another's
+  static inline std::atomic<std::uint64_t> next_id_{1};
+  mutable std::mutex shards_mutex_;
+  std::vector<std::unique_ptr<Shard>> shards_;  // GUARDED_BY(shards_mutex_)
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::uint64_t> rejected_connections_{0};
 };

@@ -11,6 +11,8 @@
 namespace egovbox::http {
 
 struct Response {
+  Response() { headers.reserve(16); }  // room for the security headers without regrowing
+
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;

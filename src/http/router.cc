@@ -3,32 +3,37 @@
 namespace egovbox::http {
 namespace {
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    if (path.front() == '/') path.remove_prefix(1);
-    const auto slash = path.find('/');
-    segments.push_back(path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
-  }
-  return segments;
+// The next segment of a path ("/a/b" -> "a", rest "/b"); false when none is left.
+bool NextSegment(std::string_view& path, std::string_view& segment) {
+  if (path.empty()) return false;
+  if (path.front() == '/') path.remove_prefix(1);
+  const auto slash = path.find('/');
+  segment = path.substr(0, slash);
+  path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
+  return true;
 }
 
-bool MatchPattern(const std::string& pattern, const std::string& path, std::map<std::string, std::string>& params) {
-  const auto expected = Segments(pattern);
-  const auto actual = Segments(path);
-  if (expected.size() != actual.size()) return false;
-  std::map<std::string, std::string> found;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    const std::string_view part = expected[i];
-    if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
-      if (actual[i].empty()) return false;
-      found.emplace(std::string(part.substr(1, part.size() - 2)), std::string(actual[i]));
-    } else if (part != actual[i]) {
+// Walks pattern and path side by side, without allocating unless they match.
+bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params) {
+  std::string_view expected;
+  std::string_view actual;
+  std::vector<std::pair<std::string_view, std::string_view>> found;
+  for (;;) {
+    const bool more_expected = NextSegment(pattern, expected);
+    const bool more_actual = NextSegment(path, actual);
+    if (!more_expected || !more_actual) {
+      if (more_expected != more_actual) return false;
+      break;
+    }
+    if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
+      if (actual.empty()) return false;
+      found.emplace_back(expected.substr(1, expected.size() - 2), actual);
+    } else if (expected != actual) {
       return false;
     }
   }
-  params = std::move(found);
+  params.clear();
+  for (const auto& [name, value] : found) params.emplace(name, value);
   return true;
 }
 

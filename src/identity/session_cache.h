@@ -39,12 +39,13 @@ class SessionCache {
   // Call before reading the store for an entry; pass it to Remember.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   void Remember(const std::string& token_hash, Entry entry, std::uint64_t loaded_in_generation);
-  std::optional<Entry> Find(const std::string& token_hash) const;
+  // Shared, not copied: a hit costs no allocation.
+  std::shared_ptr<const Entry> Find(const std::string& token_hash) const;
   void Forget();
 
  private:
   struct Stored {
-    Entry entry;
+    std::shared_ptr<const Entry> entry;
     std::uint64_t generation;
     std::chrono::steady_clock::time_point loaded;
   };

@@ -209,27 +209,27 @@ http::Result<std::optional<http::Principal>> SessionService::Authenticate(const 
   return std::optional<http::Principal>(std::move(principal));
 }
 
-std::optional<SessionCache::Entry> SessionService::Remembered(const http::Request& request) const {
+std::shared_ptr<const SessionCache::Entry> SessionService::Remembered(const http::Request& request) const {
   const auto token = request.Cookie(kCookieName);
-  if (!token || token->empty()) return std::nullopt;
+  if (!token || token->empty()) return nullptr;
   auto entry = cache_.Find(crypto::Sha256Hex(*token));
-  if (!entry) return std::nullopt;
+  if (!entry) return nullptr;
   const std::int64_t now = NowSeconds();
   // Expired, idle, or due for a last_seen_at write: the blocking way decides.
-  if (now >= entry->expires_at || now - entry->last_seen_at >= TouchInterval(policy_)) return std::nullopt;
+  if (now >= entry->expires_at || now - entry->last_seen_at >= TouchInterval(policy_)) return nullptr;
   return entry;
 }
 
 std::optional<http::Principal> SessionService::AuthenticateWithoutBlocking(const http::Request& request) {
-  auto entry = Remembered(request);
+  const auto entry = Remembered(request);
   if (!entry) return std::nullopt;
-  return std::move(entry->principal);
+  return entry->principal;
 }
 
 std::optional<std::string> SessionService::RememberedSelfJson(const http::Request& request) const {
-  auto entry = Remembered(request);
+  const auto entry = Remembered(request);
   if (!entry) return std::nullopt;
-  return std::move(entry->self_json);
+  return entry->self_json;
 }
 
 std::string SessionService::SessionCookie(const std::string& token) {

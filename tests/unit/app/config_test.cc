@@ -172,6 +172,13 @@ TEST_F(ConfigTest, RefusesWhatIsNotADuration) {
   }
 }
 
+// Found by fuzz/config_duration_fuzzer: std::stod threw std::out_of_range past a
+// double's range, so the error named neither the key nor the value.
+TEST_F(ConfigTest, DurationOutOfADoublesRangeIsAConfigError) {
+  EXPECT_THROW(ParseDuration("idle_timeout", std::string(400, '9') + "s"), ConfigError);
+  EXPECT_EQ(ParseDuration("idle_timeout", "0." + std::string(400, '0') + "1s"), milliseconds(0));
+}
+
 TEST_F(ConfigTest, BadIntegerNamesTheKeyAndWhereItCameFrom) {
   SetEnvironment("EGOVBOX_MAX_CONNECTIONS", "lots");
   const std::string from_environment = ErrorOf({});
