@@ -7,8 +7,10 @@ BUILD_DIR := build/$(PRESET)
 BINARY := $(BUILD_DIR)/egovbox
 DATA_DIR ?= data
 JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 30
+FUZZERS := csv request_target personal_code json_body config_duration
 
-.PHONY: run build deps native web test unit integration e2e web-test bench-http lint format clean
+.PHONY: run build deps native web test unit integration e2e web-test bench-http fuzz lint format clean
 
 run: build
 	$(BINARY) serve --data-dir $(DATA_DIR)
@@ -42,6 +44,20 @@ e2e: build
 
 bench-http: build
 	bench/http/run.sh $(BINARY)
+
+# Each libFuzzer target (fuzz/) for FUZZ_SECONDS on a copy of its seed corpus in
+# build/fuzz/corpus/<target>, which keeps what it finds; a crashing input is written
+# to build/fuzz/<target>-crash-*. Not part of `make test`.
+fuzz:
+	@scripts/setup-deps.sh --fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+	@for fuzzer in $(FUZZERS); do \
+	  mkdir -p build/fuzz/corpus/$$fuzzer && cp -r fuzz/corpus/$$fuzzer/. build/fuzz/corpus/$$fuzzer/ && \
+	  echo "fuzz: $$fuzzer for $(FUZZ_SECONDS) s" && \
+	  build/fuzz/$${fuzzer}_fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/$$fuzzer- build/fuzz/corpus/$$fuzzer || exit 1; \
+	done
 
 lint: deps
 	scripts/lint.sh

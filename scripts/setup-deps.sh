@@ -2,6 +2,7 @@
 # Installs what building, running and testing eGov box needs on Debian 12:
 # Debian packages through apt, the web app's npm packages through npm ci.
 # Idempotent and quiet when everything is already there. Needs root for apt.
+# --fuzz also installs what `make fuzz` needs (clang with libFuzzer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,14 +14,17 @@ DEBIAN_PACKAGES=(
   libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 curl
-  # the web app
-  nodejs npm
 )
+
+[ "${1:-}" = "--fuzz" ] && DEBIAN_PACKAGES+=(clang libclang-rt-14-dev)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Node.js (20 or newer, for Vite) comes with npm; a machine that already has it,
+# from Debian or elsewhere, keeps the one it has.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-deps: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -30,6 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "setup-deps: Node.js $(node --version) is too old for the web build (Vite needs 20 or newer)" >&2
+  exit 1
 fi
 
 # npm ci when node_modules is missing or older than the lock file.
