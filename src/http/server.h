@@ -1,6 +1,7 @@
 // The HTTPS server: TLS on one port, HTTP/1.1 keep-alive, limits and timeouts,
 // graceful shutdown. Handlers run on a pool of worker threads (they may block on
-// the store or argon2); the I/O threads only move bytes.
+// the store or argon2); the I/O threads move bytes and answer only what the
+// Dispatcher can answer without blocking (HandleWithoutBlocking).
 //
 // Limits: a connection cap (beyond it new connections are closed at once), header
 // and body size caps (431 and 413), and three deadlines: idle (waiting for a
