@@ -74,7 +74,12 @@ Response ProblemResponse(int status, const std::string& slug, nlohmann::json par
 // or a body of its own (response splitting).
 void AppendHeaderLine(std::string& out, std::string_view name, std::string_view value) {
   const auto append_clean = [&out](std::string_view text) {
-    for (char c : text) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    const std::size_t start = out.size();
+    out.append(text.data(), text.size());
+    for (std::size_t at = out.find_first_of("\r\n", start); at != std::string::npos;
+         at = out.find_first_of("\r\n", at)) {
+      out[at] = ' ';
+    }
   };
   append_clean(name);
   out += ": ";

@@ -2,16 +2,16 @@
 // person sees, in Bulgarian and English, on a desktop and a phone screen.
 import {
   assertAccessible,
-  changeOneTimePassword,
   DESKTOP,
   e2eSuite,
   expectRoom,
   fillCredentials,
   heading1,
-  newPasswordFor,
   openMenuIfFolded,
   openSignIn,
   PHONE,
+  replaceOneTimePassword,
+  signInWithOneTimePassword,
   switchLanguage,
   UI,
   visible,
@@ -38,11 +38,10 @@ for (const [screen, options] of [
       await waitForText(page.getByRole('alert'), ui.wrongPassword);
       await assertAccessible(page, `sign-in with an error (${lang}, ${screen})`);
 
-      await fillCredentials(page, lang, person.code, person.one_time_password);
-      await visible(heading1(page, ui.firstPasswordHeading));
+      await signInWithOneTimePassword(page, lang, person);
       await assertAccessible(page, `password change (${lang}, ${screen})`);
 
-      await changeOneTimePassword(page, lang, person.one_time_password, newPasswordFor(person));
+      await replaceOneTimePassword(page, lang, person);
       await expectRoom(page, lang, person);
       await assertAccessible(page, `room (${lang}, ${screen})`);
 

@@ -24,7 +24,6 @@
 // tests"); UI[lang] below holds them.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +31,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { chromium } from 'playwright-core';
+import { TOTP_STEP_SECONDS } from '../totp.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const binary = path.resolve(repoRoot, process.env.EGOVBOX_BINARY ?? 'build/release/egovbox');
@@ -477,12 +477,22 @@ export async function openSignIn(page, url, lang = 'bg') {
   await page.waitForURL('**/signin');
 }
 
-export async function changeOneTimePassword(page, lang, oneTime, password) {
+// The first sign-in up to the forced change: personal code and one-time password.
+export async function signInWithOneTimePassword(page, lang, person) {
+  await fillCredentials(page, lang, person.code, person.one_time_password);
   await visible(heading1(page, UI[lang].firstPasswordHeading));
-  await page.getByLabel(UI[lang].oneTimePassword, { exact: true }).fill(oneTime);
+}
+
+// The forced change of the one-time password to one that meets the policy
+// (long, mixed, free of the person's name and code). Returns the new password.
+export async function replaceOneTimePassword(page, lang, person) {
+  const password = `Sunflower-Orbit-${person.id.slice(0, 4)}-7392`;
+  await visible(heading1(page, UI[lang].firstPasswordHeading));
+  await page.getByLabel(UI[lang].oneTimePassword, { exact: true }).fill(person.one_time_password);
   await page.getByLabel(UI[lang].newPassword, { exact: true }).fill(password);
   await page.getByLabel(UI[lang].repeatPassword, { exact: true }).fill(password);
   await page.getByRole('button', { name: UI[lang].saveAndContinue, exact: true }).click();
+  return password;
 }
 
 export async function expectRoom(page, lang, person) {
@@ -493,18 +503,12 @@ export async function expectRoom(page, lang, person) {
   }
 }
 
-// A new password that meets the policy: long, mixed, free of the person's name and code.
-export function newPasswordFor(person) {
-  return `Sunflower-Orbit-${person.id.slice(0, 4)}-7392`;
-}
-
-// Sign-in with the one-time password and the forced change (an employee
-// without two-step verification): ends in the room. Returns the new password.
+// The first sign-in of an employee without two-step verification: ends in
+// the room. Returns the new password.
 export async function firstSignIn(page, url, person, { lang = 'bg' } = {}) {
   await openSignIn(page, url, lang);
-  await fillCredentials(page, lang, person.code, person.one_time_password);
-  const password = newPasswordFor(person);
-  await changeOneTimePassword(page, lang, person.one_time_password, password);
+  await signInWithOneTimePassword(page, lang, person);
+  const password = await replaceOneTimePassword(page, lang, person);
   await expectRoom(page, lang, person);
   return password;
 }
@@ -544,41 +548,9 @@ export async function assertAccessible(page, where) {
 }
 
 // ---------------------------------------------------------------------------
-// TOTP (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits, base32 secret)
+// TOTP
 
-export const TOTP_STEP_SECONDS = 30;
-
-export function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const clean = text.replace(/[\s=-]/g, '').toUpperCase();
-  let bits = 0;
-  let value = 0;
-  const bytes = [];
-  for (const char of clean) {
-    const index = alphabet.indexOf(char);
-    if (index < 0) throw new Error(`not base32: ${char}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-export function totpStep(timeMs = Date.now()) {
-  return Math.floor(timeMs / 1000 / TOTP_STEP_SECONDS);
-}
-
-export function totpCode(secret, step = totpStep()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(number).padStart(6, '0');
-}
+export { totpCode, totpStep } from '../totp.mjs';
 
 // Waits (the only fixed wait of the suite) until the TOTP step after `step` has begun.
 export async function waitForStepAfter(step) {

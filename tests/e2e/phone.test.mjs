@@ -3,15 +3,15 @@
 import assert from 'node:assert/strict';
 import {
   assertNoHorizontalScroll,
-  changeOneTimePassword,
   e2eSuite,
   expectRoom,
   fillCredentials,
   heading1,
-  newPasswordFor,
   openMenuIfFolded,
   openSignIn,
   PHONE,
+  replaceOneTimePassword,
+  signInWithOneTimePassword,
   signOut,
   switchLanguage,
   UI,
@@ -43,15 +43,13 @@ suite.test('phone: sign-in, password change, room, colleagues and security fit 3
   await assertNoHorizontalScroll(page, 'sign-in with an error (bg)');
 
   await page.getByRole('textbox', { name: UI.bg.code, exact: true }).tap();
-  await fillCredentials(page, 'bg', person.code, person.one_time_password);
-  await visible(heading1(page, UI.bg.firstPasswordHeading));
+  await signInWithOneTimePassword(page, 'bg', person);
   await assertNoHorizontalScroll(page, 'password change (bg)');
   await switchLanguage(page, 'bg');
   await assertNoHorizontalScroll(page, 'password change (en)');
   await switchLanguage(page, 'en');
 
-  const password = newPasswordFor(person);
-  await changeOneTimePassword(page, 'bg', person.one_time_password, password);
+  await replaceOneTimePassword(page, 'bg', person);
   await expectRoom(page, 'bg', person);
   await assertNoHorizontalScroll(page, 'room (bg)');
 

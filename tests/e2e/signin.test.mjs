@@ -2,14 +2,14 @@
 // languages, reload, sign-out; and the errors of the sign-in form.
 import assert from 'node:assert/strict';
 import {
-  changeOneTimePassword,
   e2eSuite,
   expectRoom,
   fillCredentials,
   heading1,
   languageOf,
-  newPasswordFor,
   openSignIn,
+  replaceOneTimePassword,
+  signInWithOneTimePassword,
   signOut,
   switchLanguage,
   UI,
@@ -28,15 +28,13 @@ suite.test('first sign-in: one-time password, forced change, room in Bulgarian a
   assert.equal(await languageOf(page), 'bg');
   await visible(page.getByRole('link', { name: UI.bg.skipLink, exact: true }));
 
-  await fillCredentials(page, 'bg', person.code, person.one_time_password);
+  await signInWithOneTimePassword(page, 'bg', person);
 
   // Nothing else is reachable before the one-time password is changed.
-  await visible(heading1(page, UI.bg.firstPasswordHeading));
   await page.goto(t.url('/colleagues'));
   await visible(heading1(page, UI.bg.firstPasswordHeading));
 
-  const password = newPasswordFor(person);
-  await changeOneTimePassword(page, 'bg', person.one_time_password, password);
+  const password = await replaceOneTimePassword(page, 'bg', person);
   // Then the page that was asked for shows; the room is one click away.
   await visible(heading1(page, UI.bg.colleaguesHeading));
   await page.getByRole('link', { name: UI.bg.roomLink, exact: true }).click();
@@ -144,8 +142,8 @@ suite.test('an address with a double slash leads to the room after sign-in', asy
   const person = suite.addEmployee({ name: 'Иван Петров' });
   const page = await t.newPage();
   await openSignIn(page, t.url('//'));
-  await fillCredentials(page, 'bg', person.code, person.one_time_password);
-  await changeOneTimePassword(page, 'bg', person.one_time_password, newPasswordFor(person));
+  await signInWithOneTimePassword(page, 'bg', person);
+  await replaceOneTimePassword(page, 'bg', person);
   await expectRoom(page, 'bg', person);
   await page.waitForURL(t.url('/'));
 });

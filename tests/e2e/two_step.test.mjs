@@ -3,13 +3,13 @@
 // recovery code). TOTP codes are computed here from the secret on the page.
 import assert from 'node:assert/strict';
 import {
-  changeOneTimePassword,
   e2eSuite,
   expectRoom,
   fillCredentials,
   heading1,
-  newPasswordFor,
   openSignIn,
+  replaceOneTimePassword,
+  signInWithOneTimePassword,
   signOut,
   switchLanguage,
   totpCode,
@@ -38,9 +38,8 @@ suite.test('administrator: forced two-step set-up, recovery codes, then sign-in 
   });
   const page = await t.newPage();
   await openSignIn(page, t.url());
-  await fillCredentials(page, 'bg', admin.code, admin.one_time_password);
-  const password = newPasswordFor(admin);
-  await changeOneTimePassword(page, 'bg', admin.one_time_password, password);
+  await signInWithOneTimePassword(page, 'bg', admin);
+  const password = await replaceOneTimePassword(page, 'bg', admin);
 
   // The set-up is the only view until it is done.
   await visible(heading1(page, UI.bg.totpSetupHeading));

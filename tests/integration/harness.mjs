@@ -17,6 +17,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { TOTP_STEP_SECONDS, totpCode, totpStep } from '../totp.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const binary = path.resolve(repoRoot, process.env.EGOVBOX_BINARY ?? 'build/release/egovbox');
@@ -349,6 +350,47 @@ export class Client {
   }
 }
 
+// Streams `csv` to POST /api/v1/employees/import as `client`, on a connection of
+// its own, for tests that stop the server while it imports. Returns {sent,
+// outcome, answered}: `sent` resolves once the whole body is on the wire,
+// `outcome` with {status, text} or with {error} (no 5xx check: a killed server
+// answers nothing), and answered() says whether the outcome is in.
+export function startEmployeeImport(server, client, csv) {
+  const body = Buffer.from(csv);
+  let markSent;
+  const sent = new Promise((resolve) => {
+    markSent = resolve;
+  });
+  let answered = false;
+  const outcome = new Promise((resolve) => {
+    const req = https.request(
+      {
+        ...tlsOptions(server),
+        method: 'POST',
+        path: '/api/v1/employees/import',
+        agent: false,
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Length': body.length,
+          Cookie: client.cookie,
+          'X-CSRF-Token': client.csrf,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (error) => resolve({ error, status: res.statusCode }));
+      },
+    );
+    req.on('error', (error) => resolve({ error }));
+    req.end(body, () => markSent());
+  }).finally(() => {
+    answered = true;
+  });
+  return { sent, outcome, answered: () => answered };
+}
+
 // ---------------------------------------------------------------------------
 // Raw TLS, for what an HTTP client library will not do (slow headers, bad framing)
 
@@ -484,6 +526,13 @@ export function databaseFile(dataDir) {
   return path.join(dataDir, 'egovbox.db');
 }
 
+// The size of the database's write-ahead log (0 before there is one): a big
+// transaction spills its pages there long before it commits.
+export function walSize(dataDir) {
+  const wal = `${databaseFile(dataDir)}-wal`;
+  return fs.existsSync(wal) ? fs.statSync(wal).size : 0;
+}
+
 // Runs SQL with the sqlite3 command-line shell; returns stdout (rows, '|' between columns).
 export function sqlite(dataDir, sql, { allowFailure = false } = {}) {
   const result = spawnSync('sqlite3', ['-bail', databaseFile(dataDir), sql], { encoding: 'utf8', timeout: 30_000 });
@@ -567,41 +616,10 @@ export function transposedCode(code) {
 }
 
 // ---------------------------------------------------------------------------
-// TOTP (RFC 6238 over RFC 4226: HMAC-SHA1, 30 s steps, 6 digits)
+// TOTP (computed in ../totp.mjs)
 
-export const TOTP_STEP_SECONDS = 30;
-
-export function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const clean = text.replace(/=+$/, '').replace(/\s/g, '').toUpperCase();
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of clean) {
-    const index = alphabet.indexOf(c);
-    assert.ok(index >= 0, `not base32: ${text}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-export function totpAt(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const digest = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = digest[digest.length - 1] & 0x0f;
-  const binaryCode = digest.readUInt32BE(offset) & 0x7fffffff;
-  return String(binaryCode % 1_000_000).padStart(6, '0');
-}
-
-export function currentTotpStep() {
-  return Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS);
-}
+export const totpAt = (secret, step) => totpCode(secret, step);
+export const currentTotpStep = () => totpStep();
 
 // Waits, if needed, until at least `seconds` remain in the current 30 s step, so
 // that codes computed now stay inside the server's ±1 step window for a while.
@@ -615,6 +633,22 @@ export async function ensureTotpStepMargin(seconds) {
 
 export const NEW_PASSWORD = 'Зелена ябълка на 7-ия етаж';
 export const OTHER_PASSWORD = 'Синя круша под моста 42';
+
+// A new employee signed in on a new client with the one-time password (which
+// allows nothing but the password change). Returns {employee, client}.
+export async function signedInEmployee(server) {
+  const employee = createEmployee(server.dataDir);
+  const client = new Client(server);
+  await client.signInOk(employee.code, employee.one_time_password);
+  return { employee, client };
+}
+
+// The same employee after choosing NEW_PASSWORD: free to use the API.
+export async function settledEmployee(server) {
+  const { employee, client } = await signedInEmployee(server);
+  await client.changePassword(employee.one_time_password, NEW_PASSWORD);
+  return { employee, client };
+}
 
 // An administrator with a changed password and two-step verification enrolled,
 // signed in on `client`. Returns {employee, client, secret, recoveryCodes, step}.

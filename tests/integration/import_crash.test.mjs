@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 
 import {
@@ -16,65 +15,24 @@ import {
   makeTempDir,
   serverTest,
   setUpAdministrator,
+  startEmployeeImport,
   startServer,
-  tlsOptions,
+  walSize,
 } from './harness.mjs';
 
 const ROWS = 3000;
 const BIG_BODY = { EGOVBOX_MAX_BODY_BYTES: String(16 * 1024 * 1024) };
 
-// Polls the size of the write-ahead log until it has grown by `bytes` past `from`:
-// SQLite spills the pages of a big transaction there long before the commit.
+// Polls the size of the write-ahead log until it has grown by `bytes` past `from`
+// (the import is writing); false once `stop()` says so or the time is up.
 async function walGrowth(dataDir, from, { bytes = 64 * 1024, timeoutMs = 20_000, stop } = {}) {
-  const wal = path.join(dataDir, 'egovbox.db-wal');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stop?.()) return false;
-    const size = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
-    if (size >= from + bytes) return true;
+    if (walSize(dataDir) >= from + bytes) return true;
     await new Promise((resolve) => setImmediate(resolve));
   }
   return false;
-}
-
-function walSize(dataDir) {
-  const wal = path.join(dataDir, 'egovbox.db-wal');
-  return fs.existsSync(wal) ? fs.statSync(wal).size : 0;
-}
-
-// Starts the import request; resolves `sent` once the whole body is on the wire and
-// `outcome` with the response or the error that ended the request.
-function startImport(server, client, csv) {
-  const body = Buffer.from(csv);
-  let markSent;
-  const sent = new Promise((resolve) => {
-    markSent = resolve;
-  });
-  const outcome = new Promise((resolve) => {
-    const req = https.request(
-      {
-        ...tlsOptions(server),
-        method: 'POST',
-        path: '/api/v1/employees/import',
-        agent: false,
-        headers: {
-          'Content-Type': 'text/csv; charset=utf-8',
-          'Content-Length': body.length,
-          Cookie: client.cookie,
-          'X-CSRF-Token': client.csrf,
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (error) => resolve({ error, status: res.statusCode }));
-      },
-    );
-    req.on('error', (error) => resolve({ error }));
-    req.end(body, () => markSent());
-  });
-  return { sent, outcome };
 }
 
 function employeeCreations(dataDir) {
@@ -102,14 +60,10 @@ serverTest('an employee import killed with SIGKILL mid-way leaves all rows or no
   const csv = employeesCsv(ROWS);
 
   const walBefore = walSize(server.dataDir);
-  const { sent, outcome } = startImport(server, client, csv);
+  const { sent, outcome, answered } = startEmployeeImport(server, client, csv);
   await sent;
-  let answered = false;
-  outcome.then(() => {
-    answered = true;
-  });
-  const midway = await walGrowth(server.dataDir, walBefore, { stop: () => answered });
-  assert.equal(answered, false, 'the import must still be running when the server is killed');
+  const midway = await walGrowth(server.dataDir, walBefore, { stop: answered });
+  assert.equal(answered(), false, 'the import must still be running when the server is killed');
   assert.ok(midway, 'the import started writing');
   await server.kill();
   const result = await outcome;

@@ -16,6 +16,7 @@ import {
   runServeExpectingFailure,
   serverTest,
   setUpAdministrator,
+  signedInEmployee,
   sqlite,
   startServer,
 } from './harness.mjs';
@@ -78,9 +79,7 @@ serverTest('/healthz and /readyz answer 200, /readyz names the sqlite store', as
 
 serverTest('/metrics counts requests by route and status, open connections and latency', async () => {
   const server = await startServer();
-  const employee = createEmployee(server.dataDir);
-  const client = new Client(server);
-  await client.signInOk(employee.code, employee.one_time_password);
+  const { client } = await signedInEmployee(server);
   assert.equal((await client.get('/api/v1/me')).status, 200);
   assert.equal((await client.get('/api/v1/me')).status, 200);
   assert.equal((await request(server, 'GET', '/api/v1/nope')).status, 404);

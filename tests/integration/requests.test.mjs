@@ -6,26 +6,19 @@ import {
   Client,
   COOKIE_NAME,
   connectTls,
-  createEmployee,
   NEW_PASSWORD,
   parseRawResponses,
   request,
   serverTest,
+  signedInEmployee,
   startServer,
   watchSocket,
   withTimeout,
 } from './harness.mjs';
 
-async function signedInClient(server) {
-  const employee = createEmployee(server.dataDir);
-  const client = new Client(server);
-  await client.signInOk(employee.code, employee.one_time_password);
-  return { employee, client };
-}
-
 serverTest('a state-changing request without the X-CSRF-Token header is 403 csrf-token-invalid', async () => {
   const server = await startServer();
-  const { employee, client } = await signedInClient(server);
+  const { employee, client } = await signedInEmployee(server);
   const body = { current: employee.one_time_password, new: NEW_PASSWORD };
   assertProblem(await client.post('/api/v1/me/password', body, { csrf: false }), 403, 'csrf-token-invalid');
   assertProblem(await client.delete('/api/v1/session', { csrf: false }), 403, 'csrf-token-invalid');
@@ -36,7 +29,7 @@ serverTest('a state-changing request without the X-CSRF-Token header is 403 csrf
 
 serverTest('a wrong or empty X-CSRF-Token is 403, and another session\'s token does not fit', async () => {
   const server = await startServer();
-  const { employee, client } = await signedInClient(server);
+  const { employee, client } = await signedInEmployee(server);
   const other = new Client(server);
   await other.signInOk(employee.code, employee.one_time_password);
   const body = { current: employee.one_time_password, new: NEW_PASSWORD };
@@ -49,7 +42,7 @@ serverTest('a wrong or empty X-CSRF-Token is 403, and another session\'s token d
 
 serverTest('a state-changing request from another Origin is 403 origin-not-allowed', async () => {
   const server = await startServer();
-  const { employee } = await signedInClient(server);
+  const { employee } = await signedInEmployee(server);
   const response = await request(server, 'POST', '/api/v1/session', {
     json: { code: employee.code, password: employee.one_time_password },
     headers: { Origin: 'https://evil.example' },
@@ -134,7 +127,7 @@ serverTest('a request target that cannot be decoded is a 400, not a crash', asyn
 
 serverTest('pipelined requests on one keep-alive connection are answered in order', async () => {
   const server = await startServer();
-  const { client } = await signedInClient(server);
+  const { client } = await signedInEmployee(server);
   assert.equal((await client.get('/api/v1/me')).status, 200);
   const cookie = `Cookie: ${COOKIE_NAME}=${client.token}\r\n`;
   const socket = await connectTls(server);

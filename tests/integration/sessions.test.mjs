@@ -5,31 +5,21 @@ import {
   admin,
   assertProblem,
   Client,
-  createEmployee,
   NEW_PASSWORD,
   OTHER_PASSWORD,
   request,
   serverTest,
+  settledEmployee,
   setUpAdministrator,
+  signedInEmployee,
   sleep,
   startServer,
   waitFor,
 } from './harness.mjs';
 
-// An employee who has chosen a password (the one-time password allows nothing else).
-async function settledEmployee(server) {
-  const employee = createEmployee(server.dataDir);
-  const client = new Client(server);
-  await client.signInOk(employee.code, employee.one_time_password);
-  await client.changePassword(employee.one_time_password, NEW_PASSWORD);
-  return { employee, client };
-}
-
 serverTest('a session idle longer than session_idle_timeout gets 401 session-expired', async () => {
   const server = await startServer({ env: { EGOVBOX_SESSION_IDLE_TIMEOUT: '2s' } });
-  const employee = createEmployee(server.dataDir);
-  const client = new Client(server);
-  await client.signInOk(employee.code, employee.one_time_password);
+  const { employee, client } = await signedInEmployee(server);
   assert.equal((await client.get('/api/v1/me')).status, 200);
   await sleep(3100);
   assertProblem(await client.get('/api/v1/me'), 401, 'session-expired');
@@ -42,9 +32,7 @@ serverTest('a session idle longer than session_idle_timeout gets 401 session-exp
 
 serverTest('a session in use outlives the idle timeout', async () => {
   const server = await startServer({ env: { EGOVBOX_SESSION_IDLE_TIMEOUT: '2s' } });
-  const employee = createEmployee(server.dataDir);
-  const client = new Client(server);
-  await client.signInOk(employee.code, employee.one_time_password);
+  const { client } = await signedInEmployee(server);
   const started = Date.now();
   while (Date.now() - started < 4000) {
     const me = await client.get('/api/v1/me');
@@ -114,9 +102,7 @@ serverTest('changing the password ends the other sessions but keeps this one', a
 
 serverTest('until the one-time password is changed, only the password change and sign-out are allowed', async () => {
   const server = await startServer();
-  const employee = createEmployee(server.dataDir);
-  const client = new Client(server);
-  await client.signInOk(employee.code, employee.one_time_password);
+  const { employee, client } = await signedInEmployee(server);
   assertProblem(await client.get('/api/v1/employees'), 403, 'password-change-required');
   assertProblem(await client.get('/api/v1/me/sessions'), 403, 'password-change-required');
   const weak = await client.post('/api/v1/me/password', { current: employee.one_time_password, new: 'short' });

@@ -1,9 +1,6 @@
 // Graceful shutdown on SIGTERM: stop accepting, close idle connections, let
 // requests in flight finish, exit 0; forced after shutdown_grace.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import https from 'node:https';
-import path from 'node:path';
 
 import {
   connectionRefused,
@@ -16,9 +13,10 @@ import {
   serverTest,
   setUpAdministrator,
   sleep,
+  startEmployeeImport,
   startServer,
-  tlsOptions,
   waitFor,
+  walSize,
   watchSocket,
   withTimeout,
 } from './harness.mjs';
@@ -91,39 +89,11 @@ serverTest('SIGTERM during an employee import lets the import complete and commi
   const server = await startServer({ env: { EGOVBOX_MAX_BODY_BYTES: String(16 << 20), EGOVBOX_SHUTDOWN_GRACE: '30s' } });
   const { client } = await setUpAdministrator(server);
   const before = countRows(server.dataDir, 'employees');
-  const csv = Buffer.from(employeesCsv(3000));
-  const wal = path.join(server.dataDir, 'egovbox.db-wal');
-  const walBefore = fs.statSync(wal).size;
+  const walBefore = walSize(server.dataDir);
 
-  const outcome = new Promise((resolve) => {
-    const req = https.request(
-      {
-        ...tlsOptions(server),
-        method: 'POST',
-        path: '/api/v1/employees/import',
-        agent: false,
-        headers: {
-          'Content-Type': 'text/csv',
-          'Content-Length': csv.length,
-          Cookie: client.cookie,
-          'X-CSRF-Token': client.csrf,
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', (error) => resolve({ error }));
-    req.end(csv);
-  });
-  let answered = false;
-  outcome.then(() => {
-    answered = true;
-  });
+  const { outcome, answered } = startEmployeeImport(server, client, employeesCsv(3000));
   // The handler is running once the transaction spills pages into the WAL.
-  await waitFor(() => answered || fs.statSync(wal).size > walBefore + 64 * 1024, { intervalMs: 1, message: 'the import to start writing' });
+  await waitFor(() => answered() || walSize(server.dataDir) > walBefore + 64 * 1024, { intervalMs: 1, message: 'the import to start writing' });
   server.process.kill('SIGTERM');
   const response = await withTimeout(outcome, 20_000, 'the import was not answered');
   assert.equal(response.error, undefined, `the import was answered: ${response.error}`);

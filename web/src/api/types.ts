@@ -20,13 +20,9 @@ export interface DepartmentRef {
 
 export type Role = 'employee' | 'councillor' | 'clerk' | 'administrator' | 'security_officer';
 
-export interface Me {
-  id: string;
-  code: string;
-  name: string;
-  email: string;
-  department: DepartmentRef | null;
-  position: string;
+// One's own entry (GET /me): the directory entry, then the account's roles
+// and flags.
+export interface Me extends Employee {
   // The server may add roles this build does not know yet.
   roles: string[];
   status: string;
@@ -55,6 +51,7 @@ export interface RecoveryCodes {
   recovery_codes: string[];
 }
 
+// An entry of the directory of colleagues (GET /employees).
 export interface Employee {
   id: string;
   code: string;

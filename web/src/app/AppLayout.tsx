@@ -8,9 +8,9 @@ import { Brand } from './Brand';
 import { LanguageSwitch } from './LanguageSwitch';
 import styles from './Layout.module.css';
 import { Link } from './Link';
+import { PageFrame } from './PageFrame';
 import { kPaths, routeOf, type RouteName } from './router';
 import { useServices } from './services';
-import { kMainId, SkipLink } from './SkipLink';
 import { useStore } from './use_store';
 
 const kNavItems: Array<{ route: RouteName; path: string; label: MessageKey }> = [
@@ -33,71 +33,63 @@ export function AppLayout(props: { userName: string; children: ComponentChildren
   // Each navigation closes the menu.
   useEffect(() => setMenuOpen(false), [path]);
 
-  return (
-    <div class={styles.page}>
-      <SkipLink class={styles.skipLink} />
-      <header class={styles.header}>
-        <div class={styles.bar}>
-          <Brand linked />
-          <button
-            ref={menuButton}
-            type="button"
-            class={styles.menuButton}
-            aria-expanded={menuOpen ? 'true' : 'false'}
-            aria-controls="site-menu"
-            onClick={() => setMenuOpen(!menuOpen)}
-          >
-            <svg class={styles.menuIcon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-              <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" stroke-width="2" />
-            </svg>
-            {t('nav.menu')}
-          </button>
-          <div
-            id="site-menu"
-            class={classes(styles.menu, menuOpen && styles.menuOpen)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape' && menuOpen) {
-                setMenuOpen(false);
-                menuButton.current?.focus();
-              }
-            }}
-          >
-            <nav aria-label={t('nav.label')}>
-              <ul class={styles.navList}>
-                {kNavItems.map((item) => (
-                  <li key={item.route}>
-                    <Link
-                      href={item.path}
-                      class={styles.navLink}
-                      aria-current={current === item.route ? 'page' : undefined}
-                    >
-                      {t(item.label)}
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            </nav>
-            <div class={styles.account}>
-              <span class={styles.userName}>
-                <span class="visually-hidden">{t('layout.signed_in_as')} </span>
-                {props.userName}
-              </span>
-              <LanguageSwitch />
-              <Button variant="secondary" onClick={() => void session.signOut()}>
-                {t('layout.sign_out')}
-              </Button>
-            </div>
-          </div>
+  const bar = (
+    <>
+      <Brand linked />
+      <button
+        ref={menuButton}
+        type="button"
+        class={classes(styles.headerButton, styles.menuButton)}
+        aria-expanded={menuOpen ? 'true' : 'false'}
+        aria-controls="site-menu"
+        onClick={() => setMenuOpen(!menuOpen)}
+      >
+        <svg class={styles.menuIcon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" stroke-width="2" />
+        </svg>
+        {t('nav.menu')}
+      </button>
+      <div
+        id="site-menu"
+        class={classes(styles.menu, menuOpen && styles.menuOpen)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && menuOpen) {
+            setMenuOpen(false);
+            menuButton.current?.focus();
+          }
+        }}
+      >
+        <nav aria-label={t('nav.label')}>
+          <ul class={styles.navList}>
+            {kNavItems.map((item) => (
+              <li key={item.route}>
+                <Link
+                  href={item.path}
+                  class={styles.navLink}
+                  aria-current={current === item.route ? 'page' : undefined}
+                >
+                  {t(item.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class={styles.account}>
+          <span class={styles.userName}>
+            <span class="visually-hidden">{t('layout.signed_in_as')} </span>
+            {props.userName}
+          </span>
+          <LanguageSwitch />
+          <Button variant="secondary" onClick={() => void session.signOut()}>
+            {t('layout.sign_out')}
+          </Button>
         </div>
-      </header>
-      <main id={kMainId} tabIndex={-1} class={styles.main}>
-        {props.children}
-      </main>
-      <footer class={styles.footer}>
-        <p>
-          {t('app.name')} · {t('app.organisation')}
-        </p>
-      </footer>
-    </div>
+      </div>
+    </>
+  );
+  return (
+    <PageFrame bar={bar} narrow={false}>
+      {props.children}
+    </PageFrame>
   );
 }

@@ -1,5 +1,7 @@
 import { useI18n } from '../i18n/I18nContext';
+import { classes } from '../ui/classes';
 import styles from './LanguageSwitch.module.css';
+import layout from './Layout.module.css';
 
 // One button that switches to the other language. Its name is in both
 // languages ("Език / Language: English") so that anyone can find it.
@@ -7,7 +9,7 @@ export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
   const other = lang === 'bg' ? 'en' : 'bg';
   return (
-    <button type="button" class={styles.switch} onClick={() => setLang(other)}>
+    <button type="button" class={classes(layout.headerButton, styles.switch)} onClick={() => setLang(other)}>
       <svg class={styles.icon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
         <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
         <path

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/I18nContext';
 import { DirectorySearch, kSearchLimit, type DirectoryState } from '../state/directory_search';
 import { Alert } from '../ui/Alert';
 import { PageHeading } from '../ui/PageHeading';
+import inputStyles from '../ui/input.module.css';
 import { problemText } from '../ui/problem_text';
 import styles from './ColleaguesView.module.css';
 import { EmployeeCard } from './EmployeeCard';
@@ -53,7 +54,7 @@ export function ColleaguesView() {
           <input
             id="colleagues-q"
             type="search"
-            class={styles.input}
+            class={inputStyles.input}
             value={state.query}
             onInput={(event) => search.setQuery(event.currentTarget.value)}
             autocomplete="off"
@@ -64,7 +65,7 @@ export function ColleaguesView() {
           <label for="colleagues-department">{t('colleagues.department.label')}</label>
           <select
             id="colleagues-department"
-            class={styles.input}
+            class={inputStyles.input}
             value={state.department}
             onChange={(event) => search.setDepartment(event.currentTarget.value)}
           >

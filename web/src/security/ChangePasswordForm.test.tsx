@@ -53,4 +53,18 @@ describe('ChangePasswordForm', () => {
     expect(calls[0].body).toEqual({ current: 'one-time-pass', new: 'a long new password' });
     expect(calls[0].headers.get('X-CSRF-Token')).toBe('tok');
   });
+
+  it('names the account for password managers in a hidden username field', async () => {
+    const harness = makeServices(
+      { 'POST /session': { body: { csrf_token: 'c', must_change_password: true, must_enroll_totp: false } } },
+      { lang: 'en' },
+    );
+    await harness.services.session.signIn({ code: 'K7M4-QX2P', password: 'one-time-pass' });
+    harness.render(<ChangePasswordForm oneTime onDone={vi.fn()} />);
+    const username = document.querySelector<HTMLInputElement>('input[name="username"]');
+    expect(username?.getAttribute('autocomplete')).toBe('username');
+    expect(username?.value).toBe('K7M4-QX2P');
+    expect(username?.hidden).toBe(true);
+    expect(username?.readOnly).toBe(true);
+  });
 });

@@ -1,48 +1,35 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError } from '../api/problem';
 import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { problemText } from '../ui/problem_text';
-import { TextField } from '../ui/TextField';
+import { SubmitButton } from '../ui/Button';
+import { Form } from '../ui/Form';
+import { PasswordField } from '../ui/PasswordField';
+import { errorText, problemText } from '../ui/problem_text';
+import { useFormFields, type FieldErrors } from '../ui/use_form_fields';
 import { kPasswordMaxLength, kPasswordMinLength, lengthViolation } from './password_policy';
 import styles from './Security.module.css';
 
-type Field = 'current' | 'next' | 'repeat';
-type Errors = Partial<Record<Field, ComponentChildren>>;
+const kFields = ['current', 'new', 'repeat'] as const;
+type Field = (typeof kFields)[number];
 
 // Changing one's password: used by the forced first-sign-in view (where the
 // current password is the one-time one) and by the Security view.
 export function ChangePasswordForm(props: { oneTime?: boolean; onDone: () => void | Promise<void> }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { api } = useServices();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const { api, session } = useServices();
+  const fields = useFormFields(kFields);
   const [formError, setFormError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [focusTarget, setFocusTarget] = useState<{ field: Field } | null>(null);
-  const refs = {
-    current: useRef<HTMLInputElement>(null),
-    next: useRef<HTMLInputElement>(null),
-    repeat: useRef<HTMLInputElement>(null),
-  };
   const prefix = props.oneTime ? 'first-password' : 'change-password';
 
-  useEffect(() => {
-    if (focusTarget) refs[focusTarget.field].current?.focus();
-  }, [focusTarget]);
-
-  const fail = (fieldErrors: Errors, message: string | null = null) => {
-    setErrors(fieldErrors);
+  const fail = (fieldErrors: FieldErrors<Field>, message: string | null = null) => {
+    fields.showErrors(fieldErrors);
     setFormError(message);
-    const first = (['current', 'next', 'repeat'] as const).find((f) => fieldErrors[f]);
-    if (first) setFocusTarget({ field: first });
   };
 
   const violationText = (slug: string) =>
@@ -51,12 +38,13 @@ export function ChangePasswordForm(props: { oneTime?: boolean; onDone: () => voi
   const submit = async () => {
     if (busy) return;
     setDone(false);
-    const found: Errors = {};
+    const { current, new: next, repeat } = fields.values;
+    const found: FieldErrors<Field> = {};
     if (current === '') found.current = t('password.error.current_required');
     const tooShortOrLong = lengthViolation(next);
-    if (next === '') found.next = t('password.error.new_required');
-    else if (tooShortOrLong) found.next = violationText(tooShortOrLong);
-    if (!found.next && next !== repeat) found.repeat = t('password.error.mismatch');
+    if (next === '') found.new = t('password.error.new_required');
+    else if (tooShortOrLong) found.new = violationText(tooShortOrLong);
+    if (!found.new && next !== repeat) found.repeat = t('password.error.mismatch');
     if (Object.keys(found).length > 0) {
       fail(found);
       return;
@@ -64,20 +52,16 @@ export function ChangePasswordForm(props: { oneTime?: boolean; onDone: () => voi
     setBusy(true);
     try {
       await api.changePassword(current, next);
-      setErrors({});
-      setFormError(null);
-      setCurrent('');
-      setNext('');
-      setRepeat('');
+      fail({});
+      fields.clear(...kFields);
       setDone(true);
       await props.onDone();
     } catch (error) {
-      if (!(error instanceof ApiError)) fail({}, t('error.unexpected'));
-      else if (error.is('wrong-current-password')) fail({ current: problemText(i18n, error) });
-      else if (error.is('weak-password')) {
+      if (error instanceof ApiError && error.is('wrong-current-password')) fail({ current: problemText(i18n, error) });
+      else if (error instanceof ApiError && error.is('weak-password')) {
         const violations = error.stringList('violations');
         fail({
-          next: (
+          new: (
             <>
               <p>{problemText(i18n, error)}</p>
               {violations.length > 0 ? (
@@ -90,70 +74,50 @@ export function ChangePasswordForm(props: { oneTime?: boolean; onDone: () => voi
             </>
           ),
         });
-      } else fail({}, problemText(i18n, error));
+      } else fail({}, errorText(i18n, error));
     } finally {
       setBusy(false);
     }
   };
 
+  // The three fields differ only in name, label, help and autocomplete.
+  const passwordField = (
+    name: Field,
+    label: string,
+    autocomplete: 'current-password' | 'new-password',
+    help?: ComponentChildren,
+  ) => (
+    <PasswordField id={`${prefix}-${name}`} label={label} help={help} {...fields.field(name)} autocomplete={autocomplete} />
+  );
+  const policy = (
+    <>
+      <p class={styles.helpTitle}>{t('password.policy.title')}</p>
+      <ul>
+        <li>{t('password.policy.length', { min: kPasswordMinLength, max: kPasswordMaxLength })}</li>
+        <li>{t('password.policy.personal')}</li>
+        <li>{t('password.policy.different')}</li>
+      </ul>
+    </>
+  );
   return (
-    <form
-      noValidate
-      class={styles.form}
-      aria-busy={busy ? 'true' : undefined}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
+    <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+      {/* Tells password managers whose password this is (hidden: not in the
+          accessibility tree). Unknown only after a reload in the forced step. */}
+      {session.personalCode ? (
+        <input type="text" name="username" autocomplete="username" value={session.personalCode} readOnly hidden />
+      ) : null}
       {formError ? <Alert tone="error">{formError}</Alert> : null}
       {done && !props.oneTime ? <Alert tone="success">{t('password.changed')}</Alert> : null}
-      <TextField
-        id={`${prefix}-current`}
-        type="password"
-        label={props.oneTime ? t('password.current_one_time.label') : t('password.current.label')}
-        value={current}
-        onValue={setCurrent}
-        error={errors.current}
-        inputRef={refs.current}
-        autocomplete="current-password"
-        required
-      />
-      <TextField
-        id={`${prefix}-new`}
-        type="password"
-        label={t('password.new.label')}
-        help={
-          <>
-            <p class={styles.helpTitle}>{t('password.policy.title')}</p>
-            <ul>
-              <li>{t('password.policy.length', { min: kPasswordMinLength, max: kPasswordMaxLength })}</li>
-              <li>{t('password.policy.personal')}</li>
-              <li>{t('password.policy.different')}</li>
-            </ul>
-          </>
-        }
-        value={next}
-        onValue={setNext}
-        error={errors.next}
-        inputRef={refs.next}
-        autocomplete="new-password"
-        required
-      />
-      <TextField
-        id={`${prefix}-repeat`}
-        type="password"
-        label={t('password.repeat.label')}
-        value={repeat}
-        onValue={setRepeat}
-        error={errors.repeat}
-        inputRef={refs.repeat}
-        autocomplete="new-password"
-        required
-      />
-      <Button type="submit" aria-disabled={busy ? 'true' : undefined}>
+      {passwordField(
+        'current',
+        props.oneTime ? t('password.current_one_time.label') : t('password.current.label'),
+        'current-password',
+      )}
+      {passwordField('new', t('password.new.label'), 'new-password', policy)}
+      {passwordField('repeat', t('password.repeat.label'), 'new-password')}
+      <SubmitButton blocked={busy}>
         {props.oneTime ? t('password.submit_one_time') : t('password.submit')}
-      </Button>
-    </form>
+      </SubmitButton>
+    </Form>
   );
 }

@@ -1,8 +1,6 @@
-import { PlainLayout } from '../app/PlainLayout';
+import { PanelLayout } from '../app/PanelLayout';
 import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
-import { PageHeading } from '../ui/PageHeading';
-import styles from './Security.module.css';
 import { TotpEnrolment } from './TotpEnrolment';
 
 // The only view while the server says must_enroll_totp (administrators and
@@ -11,12 +9,8 @@ export function RequiredTotpView() {
   const { t } = useI18n();
   const { session } = useServices();
   return (
-    <PlainLayout onSignOut={() => void session.signOut()}>
-      <div class={styles.panel}>
-        <PageHeading>{t('totp.required.title')}</PageHeading>
-        <p class={styles.lead}>{t('totp.required.lead')}</p>
-        <TotpEnrolment headingLevel={2} onDone={() => session.refresh()} />
-      </div>
-    </PlainLayout>
+    <PanelLayout title={t('totp.required.title')} lead={t('totp.required.lead')} onSignOut={() => void session.signOut()}>
+      <TotpEnrolment headingLevel={2} onDone={() => session.refresh()} />
+    </PanelLayout>
   );
 }

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/problem';
 import type { SessionItem } from '../api/types';
 import { useServices } from '../app/services';
 import { useI18n, type I18n } from '../i18n/I18nContext';
 import { describeUserAgent } from '../state/user_agent';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { problemText } from '../ui/problem_text';
+import { errorText } from '../ui/problem_text';
 import styles from './Security.module.css';
 
 type Load =
@@ -45,10 +44,7 @@ export function SessionsList(props: { reloadKey: number }) {
       const answer = await api.listSessions();
       setLoad({ kind: 'loaded', items: sortSessions(answer.items) });
     } catch (error) {
-      setLoad({
-        kind: 'failed',
-        message: error instanceof ApiError ? problemText(i18n, error) : t('error.unexpected'),
-      });
+      setLoad({ kind: 'failed', message: errorText(i18n, error) });
     }
   };
 
@@ -67,10 +63,7 @@ export function SessionsList(props: { reloadKey: number }) {
       if (load.kind === 'loaded') setLoad({ kind: 'loaded', items: load.items.filter((s) => s.id !== item.id) });
       listTop.current?.focus();
     } catch (error) {
-      setMessage({
-        tone: 'error',
-        text: error instanceof ApiError ? problemText(i18n, error) : t('error.unexpected'),
-      });
+      setMessage({ tone: 'error', text: errorText(i18n, error) });
     }
   };
 

@@ -1,15 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/problem';
 import type { TotpEnrolment as Enrolment } from '../api/types';
 import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
+import { tidyTotpCode } from '../state/totp_code';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { problemText } from '../ui/problem_text';
-import { TextField } from '../ui/TextField';
+import { Button, SubmitButton } from '../ui/Button';
+import { Form } from '../ui/Form';
+import { errorText } from '../ui/problem_text';
+import { TotpCodeField } from '../ui/TotpCodeField';
+import { useFormFields } from '../ui/use_form_fields';
 import { RecoveryCodesPanel } from './RecoveryCodesPanel';
 import styles from './Security.module.css';
 import { svgDataUrl } from './svg_data_url';
+
+const kFields = ['code'] as const;
 
 type Stage =
   | { kind: 'starting' }
@@ -32,10 +36,8 @@ export function TotpEnrolment(props: {
   const { t } = i18n;
   const { api } = useServices();
   const [stage, setStage] = useState<Stage>({ kind: 'starting' });
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const fields = useFormFields(kFields);
   const [busy, setBusy] = useState(false);
-  const codeRef = useRef<HTMLInputElement>(null);
   const stepsRef = useRef<HTMLOListElement>(null);
   const Heading = props.headingLevel === 2 ? 'h2' : 'h3';
 
@@ -44,8 +46,7 @@ export function TotpEnrolment(props: {
     try {
       setStage({ kind: 'scan', enrolment: await api.startTotp() });
     } catch (caught) {
-      const message = caught instanceof ApiError ? problemText(i18n, caught) : t('error.unexpected');
-      setStage({ kind: 'failed', message });
+      setStage({ kind: 'failed', message: errorText(i18n, caught) });
     }
   };
 
@@ -59,10 +60,9 @@ export function TotpEnrolment(props: {
 
   const confirm = async () => {
     if (busy) return;
-    const totp = code.replace(/\s+/g, '');
-    if (!/^\d{6}$/.test(totp)) {
-      setError(t('signin.error.totp_format'));
-      codeRef.current?.focus();
+    const totp = tidyTotpCode(fields.values.code);
+    if (!totp) {
+      fields.showErrors({ code: t('signin.error.totp_format') });
       return;
     }
     setBusy(true);
@@ -70,8 +70,7 @@ export function TotpEnrolment(props: {
       const answer = await api.confirmTotp(totp);
       setStage({ kind: 'codes', codes: answer.recovery_codes });
     } catch (caught) {
-      setError(caught instanceof ApiError ? problemText(i18n, caught) : t('error.unexpected'));
-      codeRef.current?.focus();
+      fields.showErrors({ code: errorText(i18n, caught) });
     } finally {
       setBusy(false);
     }
@@ -122,39 +121,17 @@ export function TotpEnrolment(props: {
       </li>
       <li>
         <Heading class={styles.stepTitle}>{t('totp.step3.title')}</Heading>
-        <form
-          noValidate
-          class={styles.form}
-          aria-busy={busy ? 'true' : undefined}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void confirm();
-          }}
-        >
-          <TextField
-            id="totp-enrol-code"
-            label={t('totp.code.label')}
-            value={code}
-            onValue={setCode}
-            error={error}
-            inputRef={codeRef}
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={7}
-            monospace
-            required
-          />
+        <Form class={styles.form} busy={busy} onSubmit={() => void confirm()}>
+          <TotpCodeField id="totp-enrol-code" label={t('totp.code.label')} {...fields.field('code')} />
           <div class={styles.actions}>
-            <Button type="submit" aria-disabled={busy ? 'true' : undefined}>
-              {t('totp.confirm')}
-            </Button>
+            <SubmitButton blocked={busy}>{t('totp.confirm')}</SubmitButton>
             {props.onCancel ? (
               <Button variant="secondary" onClick={props.onCancel}>
                 {t('common.cancel')}
               </Button>
             ) : null}
           </div>
-        </form>
+        </Form>
       </li>
     </ol>
   );

@@ -1,17 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/problem';
 import type { Me } from '../api/types';
 import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
 import { Alert } from '../ui/Alert';
-import { Button } from '../ui/Button';
-import { problemText } from '../ui/problem_text';
-import { TextField } from '../ui/TextField';
+import { Button, SubmitButton } from '../ui/Button';
+import { Form } from '../ui/Form';
+import { PasswordField } from '../ui/PasswordField';
+import { errorText } from '../ui/problem_text';
+import { useFormFields } from '../ui/use_form_fields';
 import styles from './Security.module.css';
 import { TotpEnrolment } from './TotpEnrolment';
 
 // Roles for which the server requires a second factor.
 const kMandatoryRoles = new Set(['administrator', 'security_officer']);
+const kFields = ['password'] as const;
 
 // Turning two-step verification on (the enrolment flow) or off (with the
 // password), for those for whom it is optional.
@@ -20,11 +22,9 @@ export function TwoStepSection(props: { me: Me }) {
   const { t } = i18n;
   const { api, session } = useServices();
   const [enrolling, setEnrolling] = useState(false);
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const fields = useFormFields(kFields);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const passwordRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLDivElement>(null);
   // After enrolment or switching off, the control that was used is gone;
   // focus goes to the start of the section, whose status is read out.
@@ -36,22 +36,21 @@ export function TwoStepSection(props: { me: Me }) {
 
   const disable = async () => {
     if (busy) return;
+    const { password } = fields.values;
     if (password === '') {
-      setError(t('signin.error.password_required'));
-      passwordRef.current?.focus();
+      fields.showErrors({ password: t('signin.error.password_required') });
       return;
     }
     setBusy(true);
     try {
       await api.disableTotp(password);
-      setPassword('');
-      setError(null);
+      fields.clear('password');
+      fields.showErrors({});
       setStatus(t('security.two_step.disabled_now'));
       await session.reloadMe();
       setRefocus((n) => n + 1);
     } catch (caught) {
-      setError(caught instanceof ApiError ? problemText(i18n, caught) : t('error.unexpected'));
-      passwordRef.current?.focus();
+      fields.showErrors({ password: errorText(i18n, caught) });
     } finally {
       setBusy(false);
     }
@@ -87,31 +86,18 @@ export function TwoStepSection(props: { me: Me }) {
           {mandatory ? (
             <p>{t('security.two_step.mandatory')}</p>
           ) : (
-            <form
-              noValidate
-              class={styles.form}
-              aria-busy={busy ? 'true' : undefined}
-              onSubmit={(event) => {
-                event.preventDefault();
-                void disable();
-              }}
-            >
+            <Form class={styles.form} busy={busy} onSubmit={() => void disable()}>
               <p>{t('security.two_step.disable_text')}</p>
-              <TextField
+              <PasswordField
                 id="two-step-password"
-                type="password"
                 label={t('security.two_step.password_label')}
-                value={password}
-                onValue={setPassword}
-                error={error}
-                inputRef={passwordRef}
+                {...fields.field('password')}
                 autocomplete="current-password"
-                required
               />
-              <Button type="submit" variant="danger" aria-disabled={busy ? 'true' : undefined}>
+              <SubmitButton variant="danger" blocked={busy}>
                 {t('security.two_step.disable')}
-              </Button>
-            </form>
+              </SubmitButton>
+            </Form>
           )}
         </>
       ) : (

@@ -1,36 +1,32 @@
-import type { Ref } from 'preact';
 import { useI18n } from '../i18n/I18nContext';
 import { formatPersonalCode, isWellFormedPersonalCode } from '../state/personal_code';
-import { Button } from '../ui/Button';
+import { SubmitButton } from '../ui/Button';
+import { Form } from '../ui/Form';
+import { PasswordField } from '../ui/PasswordField';
 import { TextField } from '../ui/TextField';
-import type { SignInErrors } from './SignInView';
+import type { FormFields } from '../ui/use_form_fields';
+import type { SignInErrors, SignInField } from './SignInView';
 import styles from './SignInView.module.css';
 
 // Step one of signing in: personal code and password.
 export function CredentialsForm(props: {
-  code: string;
-  password: string;
-  errors: SignInErrors;
+  fields: FormFields<SignInField>;
   busy: boolean;
   locked: boolean;
-  codeRef: Ref<HTMLInputElement>;
-  passwordRef: Ref<HTMLInputElement>;
-  onCode: (value: string) => void;
-  onPassword: (value: string) => void;
   onInvalid: (errors: SignInErrors) => void;
   onSubmit: () => void;
 }) {
   const { t } = useI18n();
+  const { fields } = props;
+  const { code, password } = fields.values;
   return (
-    <form
+    <Form
       class={styles.form}
-      noValidate
-      aria-busy={props.busy ? 'true' : undefined}
-      onSubmit={(event) => {
-        event.preventDefault();
+      busy={props.busy}
+      onSubmit={() => {
         const errors: SignInErrors = {};
-        if (props.code.trim() === '') errors.code = t('signin.error.code_required');
-        if (props.password === '') errors.password = t('signin.error.password_required');
+        if (code.trim() === '') errors.code = t('signin.error.code_required');
+        if (password === '') errors.password = t('signin.error.password_required');
         if (errors.code || errors.password) props.onInvalid(errors);
         else props.onSubmit();
       }}
@@ -39,13 +35,10 @@ export function CredentialsForm(props: {
         id="signin-code"
         label={t('signin.code.label')}
         help={t('signin.code.help')}
-        value={props.code}
-        onValue={props.onCode}
+        {...fields.field('code')}
         onBlur={() => {
-          if (isWellFormedPersonalCode(props.code)) props.onCode(formatPersonalCode(props.code));
+          if (isWellFormedPersonalCode(code)) fields.setValue('code', formatPersonalCode(code));
         }}
-        error={props.errors.code}
-        inputRef={props.codeRef}
         autocomplete="username"
         autocapitalize="characters"
         spellcheck={false}
@@ -53,20 +46,15 @@ export function CredentialsForm(props: {
         monospace
         required
       />
-      <TextField
+      <PasswordField
         id="signin-password"
-        type="password"
         label={t('signin.password.label')}
-        value={props.password}
-        onValue={props.onPassword}
-        error={props.errors.password}
-        inputRef={props.passwordRef}
+        {...fields.field('password')}
         autocomplete="current-password"
-        required
       />
-      <Button type="submit" extraClass={styles.submit} aria-disabled={props.busy || props.locked ? 'true' : undefined}>
+      <SubmitButton extraClass={styles.submit} blocked={props.busy || props.locked}>
         {t('signin.submit')}
-      </Button>
-    </form>
+      </SubmitButton>
+    </Form>
   );
 }

@@ -1,44 +1,40 @@
-import type { Ref } from 'preact';
 import { useI18n } from '../i18n/I18nContext';
-import { Button } from '../ui/Button';
+import { tidyTotpCode } from '../state/totp_code';
+import { Button, SubmitButton } from '../ui/Button';
+import { Form } from '../ui/Form';
 import { TextField } from '../ui/TextField';
-import type { SignInErrors } from './SignInView';
+import { TotpCodeField } from '../ui/TotpCodeField';
+import type { FormFields } from '../ui/use_form_fields';
+import type { SignInErrors, SignInField } from './SignInView';
 import styles from './SignInView.module.css';
 
 // Step two of signing in, when the account has two-step verification: the
 // 6-digit code from the authenticator app, or one of the recovery codes.
 export function SecondFactorForm(props: {
+  fields: FormFields<SignInField>;
   useRecovery: boolean;
-  totp: string;
-  recovery: string;
-  errors: SignInErrors;
   busy: boolean;
   locked: boolean;
-  totpRef: Ref<HTMLInputElement>;
-  recoveryRef: Ref<HTMLInputElement>;
-  onTotp: (value: string) => void;
-  onRecovery: (value: string) => void;
   onInvalid: (errors: SignInErrors) => void;
   onToggleRecovery: () => void;
   onBack: () => void;
   onSubmit: (second: { totp?: string; recovery_code?: string }) => void;
 }) {
   const { t } = useI18n();
+  const { fields } = props;
   return (
-    <form
+    <Form
       class={styles.form}
-      noValidate
-      aria-labelledby="second-factor-title"
-      aria-busy={props.busy ? 'true' : undefined}
-      onSubmit={(event) => {
-        event.preventDefault();
+      labelledBy="second-factor-title"
+      busy={props.busy}
+      onSubmit={() => {
         if (props.useRecovery) {
-          const recovery = props.recovery.trim();
+          const recovery = fields.values.recovery.trim();
           if (recovery === '') props.onInvalid({ recovery: t('signin.error.recovery_required') });
           else props.onSubmit({ recovery_code: recovery });
         } else {
-          const totp = props.totp.replace(/\s+/g, '');
-          if (!/^\d{6}$/.test(totp)) props.onInvalid({ totp: t('signin.error.totp_format') });
+          const totp = tidyTotpCode(fields.values.totp);
+          if (!totp) props.onInvalid({ totp: t('signin.error.totp_format') });
           else props.onSubmit({ totp });
         }
       }}
@@ -53,10 +49,7 @@ export function SecondFactorForm(props: {
             key="recovery"
             id="signin-recovery"
             label={t('signin.recovery.label')}
-            value={props.recovery}
-            onValue={props.onRecovery}
-            error={props.errors.recovery}
-            inputRef={props.recoveryRef}
+            {...fields.field('recovery')}
             autocomplete="off"
             autocapitalize="none"
             spellcheck={false}
@@ -67,25 +60,12 @@ export function SecondFactorForm(props: {
       ) : (
         <>
           <p>{t('signin.second.totp_lead')}</p>
-          <TextField
-            key="totp"
-            id="signin-totp"
-            label={t('signin.totp.label')}
-            value={props.totp}
-            onValue={props.onTotp}
-            error={props.errors.totp}
-            inputRef={props.totpRef}
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={7}
-            monospace
-            required
-          />
+          <TotpCodeField key="totp" id="signin-totp" label={t('signin.totp.label')} {...fields.field('totp')} />
         </>
       )}
-      <Button type="submit" extraClass={styles.submit} aria-disabled={props.busy || props.locked ? 'true' : undefined}>
+      <SubmitButton extraClass={styles.submit} blocked={props.busy || props.locked}>
         {t('signin.second.submit')}
-      </Button>
+      </SubmitButton>
       <div class={styles.secondaryActions}>
         <Button variant="quiet" onClick={props.onToggleRecovery}>
           {props.useRecovery ? t('signin.second.use_totp') : t('signin.second.use_recovery')}
@@ -94,6 +74,6 @@ export function SecondFactorForm(props: {
           {t('signin.second.back')}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }

@@ -90,4 +90,20 @@ describe('SessionModel', () => {
     expect(services.session.state.get().notice).toBe('signed-out');
     expect(calls.at(-1)?.headers.get('X-CSRF-Token')).toBe('csrf-1');
   });
+
+  it('knows whose session it is, from the sign-in until the workspace and no longer', async () => {
+    const { services } = makeServices({
+      'POST /session': { body: { csrf_token: 'c', must_change_password: true, must_enroll_totp: false } },
+      'GET /session': kSignedIn,
+      'GET /me': { body: kMe },
+    });
+    expect(services.session.personalCode).toBeNull();
+    await services.session.signIn({ code: 'K7M4-QX2P', password: 'x' });
+    expect(services.session.personalCode).toBe('K7M4-QX2P');
+    await services.session.refresh();
+    expect(services.session.phase).toBe('ready');
+    expect(services.session.personalCode).toBe(kMe.code);
+    await services.session.signOut();
+    expect(services.session.personalCode).toBeNull();
+  });
 });

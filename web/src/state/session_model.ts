@@ -36,6 +36,9 @@ const kExpiredSlugs = new Set(['unauthenticated', 'session-expired']);
 // (expired session, forced password change) moves the phase here.
 export class SessionModel {
   readonly state = new Store<SessionState>({ phase: 'loading', me: null, notice: null });
+  // The code this tab signed in with: until the forced steps are done there
+  // is no `me` to read it from.
+  private signInCode: string | null = null;
 
   constructor(
     private readonly api: EgovboxApi,
@@ -46,6 +49,12 @@ export class SessionModel {
 
   get phase(): SessionPhase {
     return this.state.get().phase;
+  }
+
+  // Whose session this is, for password managers; null when not known (no
+  // session, or a reload during a forced step).
+  get personalCode(): string | null {
+    return this.state.get().me?.code ?? this.signInCode;
   }
 
   // Finds out whether the session cookie is still good (after a reload).
@@ -65,7 +74,9 @@ export class SessionModel {
 
   // Throws the server's ApiError (wrong password, TOTP required, ...).
   async signIn(request: SignInRequest): Promise<void> {
-    await this.enter(await this.api.signIn(request));
+    const info = await this.api.signIn(request);
+    this.signInCode = request.code;
+    await this.enter(info);
   }
 
   // After the forced password change or TOTP enrolment: the server's flags
@@ -124,6 +135,7 @@ export class SessionModel {
   }
 
   private becomeSignedOut(notice: SessionNotice): void {
+    this.signInCode = null;
     this.client.setCsrfToken(null);
     this.state.set({ phase: 'signed-out', me: null, notice });
   }

@@ -1,6 +1,7 @@
 import type { ComponentChildren, Ref } from 'preact';
 import { useId } from 'preact/hooks';
 import { classes } from './classes';
+import inputStyles from './input.module.css';
 import styles from './TextField.module.css';
 
 export interface TextFieldProps {
@@ -58,7 +59,7 @@ export function TextField(props: TextFieldProps) {
         // used here are valid for every type this component accepts.
         type={type as 'text'}
         value={value}
-        class={classes(styles.input, monospace && styles.monospace, error ? styles.invalid : null)}
+        class={classes(inputStyles.input, monospace && styles.monospace, error ? inputStyles.invalid : null)}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy || undefined}
         onInput={(event) => onValue(event.currentTarget.value)}
