@@ -643,7 +643,7 @@ export async function signedInEmployee(server) {
   return { employee, client };
 }
 
-// The same employee after choosing NEW_PASSWORD: free to use the API.
+// A new employee who has chosen NEW_PASSWORD, signed in: free to use the API.
 export async function settledEmployee(server) {
   const { employee, client } = await signedInEmployee(server);
   await client.changePassword(employee.one_time_password, NEW_PASSWORD);
