@@ -34,17 +34,30 @@ json CreatedJson(const CreatedEmployee& created) {
   return out;
 }
 
+// "roles": an array of strings (which roles exist is the service's rule).
+http::Result<std::vector<std::string>> RolesField(const json& body) {
+  const auto roles = body.find("roles");
+  const auto invalid = http::MakeProblem(400, "invalid-field", {{"field", "roles"}});
+  if (roles == body.end() || !roles->is_array()) return invalid;
+  std::vector<std::string> names;
+  for (const auto& role : *roles) {
+    if (!role.is_string()) return invalid;
+    names.push_back(role.get<std::string>());
+  }
+  return names;
+}
+
 Response SignIn(SessionService& sessions, Request& request) {
   auto body = http::ParseJsonObject(request);
   if (!body) return Response::FromProblem(body.problem());
   auto code = http::RequiredString(*body, "code", kMaxShortField);
+  if (!code) return Response::FromProblem(code.problem());
   auto password = http::RequiredString(*body, "password", kMaxSecretLength);
+  if (!password) return Response::FromProblem(password.problem());
   auto totp = http::OptionalString(*body, "totp", kMaxShortField);
+  if (!totp) return Response::FromProblem(totp.problem());
   auto recovery = http::OptionalString(*body, "recovery_code", kMaxShortField);
-  for (const http::Problem* problem : {code ? nullptr : &code.problem(), password ? nullptr : &password.problem(),
-                                       totp ? nullptr : &totp.problem(), recovery ? nullptr : &recovery.problem()}) {
-    if (problem) return Response::FromProblem(*problem);
-  }
+  if (!recovery) return Response::FromProblem(recovery.problem());
   auto outcome = sessions.SignIn(
       {*code, *password, *totp, *recovery, request.client_address, std::string(request.Header("user-agent"))});
   if (!outcome) return Response::FromProblem(outcome.problem());
@@ -159,13 +172,9 @@ Response CreateEmployee(EmployeeService& employees, Request& request) {
     *target = value->value_or("");
   }
   if (body->contains("roles")) {
-    if (!(*body)["roles"].is_array())
-      return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
-    for (const auto& role : (*body)["roles"]) {
-      if (!role.is_string())
-        return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
-      input.roles.push_back(role.get<std::string>());
-    }
+    auto roles = RolesField(*body);
+    if (!roles) return Response::FromProblem(roles.problem());
+    input.roles = std::move(*roles);
   }
   auto created = employees.Create(ActorOf(request), input);
   if (!created) return Response::FromProblem(created.problem());
@@ -186,16 +195,9 @@ Response ImportEmployees(EmployeeService& employees, Request& request) {
 Response SetRoles(EmployeeService& employees, Request& request) {
   auto body = http::ParseJsonObject(request);
   if (!body) return Response::FromProblem(body.problem());
-  const auto roles = body->find("roles");
-  if (roles == body->end() || !roles->is_array()) {
-    return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
-  }
-  std::vector<std::string> wanted;
-  for (const auto& role : *roles) {
-    if (!role.is_string()) return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "roles"}}));
-    wanted.push_back(role.get<std::string>());
-  }
-  return Response::FromStatus(employees.SetRoles(ActorOf(request), request.PathParam("id"), wanted));
+  auto roles = RolesField(*body);
+  if (!roles) return Response::FromProblem(roles.problem());
+  return Response::FromStatus(employees.SetRoles(ActorOf(request), request.PathParam("id"), *roles));
 }
 
 }  // namespace
