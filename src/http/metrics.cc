@@ -3,21 +3,29 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace egovbox::http {
-
 namespace {
 
 // Any token is a valid method and the client picks it: other methods share one
 // label, so that a client cannot add series without end.
-const std::string& MethodLabel(const std::string& method) {
-  static const std::array<std::string, 8> kKnown = {"GET",   "HEAD",   "POST",    "PUT",
-                                                    "PATCH", "DELETE", "OPTIONS", "OTHER"};
-  const auto found = std::find(kKnown.begin(), kKnown.end(), method);
-  return found == kKnown.end() ? kKnown.back() : *found;
+constexpr std::array<std::string_view, 8> kMethods = {"GET",   "HEAD",   "POST",    "PUT",
+                                                      "PATCH", "DELETE", "OPTIONS", "OTHER"};
+
+std::size_t MethodIndex(std::string_view method) {
+  const auto found = std::find(kMethods.begin(), kMethods.end(), method);
+  return found == kMethods.end() ? kMethods.size() - 1 : static_cast<std::size_t>(found - kMethods.begin());
+}
+
+std::uint64_t NextInstanceId() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1);
 }
 
 }  // namespace
+
+Metrics::Metrics() : id_(NextInstanceId()) {}
 
 Metrics::Shard& Metrics::LocalShard() {
   // A thread records for few Metrics instances (one in the server, several in tests).
@@ -34,49 +42,45 @@ Metrics::Shard& Metrics::LocalShard() {
 void Metrics::Record(const std::string& method, const std::string& route, int status, double seconds) {
   Shard& shard = LocalShard();
   std::lock_guard lock(shard.mutex);
-  const std::string& method_label = MethodLabel(method);
-  // Look up without building keys: no allocation once a series exists.
-  const auto key = std::make_tuple(std::string_view(method_label), std::string_view(route), status);
-  auto counter = shard.requests.find(key);
-  if (counter == shard.requests.end())
-    counter = shard.requests.emplace(std::make_tuple(method_label, route, status), 0).first;
-  ++counter->second;
-  auto histogram = shard.latency.find(std::string_view(route));
-  if (histogram == shard.latency.end()) histogram = shard.latency.emplace(route, Histogram{}).first;
+  auto series = shard.routes.find(std::string_view(route));
+  if (series == shard.routes.end()) series = shard.routes.emplace(route, RouteSeries{}).first;
+  ++series->second.requests[{MethodIndex(method), status}];
+  Histogram& histogram = series->second.latency;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++histogram->second.buckets[i];
+    if (seconds <= kBuckets[i]) ++histogram.buckets[i];
   }
-  ++histogram->second.count;
-  histogram->second.sum += seconds;
+  ++histogram.count;
+  histogram.sum += seconds;
 }
 
 std::string Metrics::Render() const {
-  std::string out;
-  out += "# HELP egovbox_http_requests_total HTTP requests by method, route and status.\n";
-  out += "# TYPE egovbox_http_requests_total counter\n";
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
-  std::map<std::string, Histogram> latency;
+  Routes routes;
   {
     std::lock_guard lock(shards_mutex_);
     for (const auto& shard : shards_) {
       std::lock_guard shard_lock(shard->mutex);
-      for (const auto& [key, count] : shard->requests) requests[key] += count;
-      for (const auto& [route, histogram] : shard->latency) {
-        Histogram& total = latency[route];
-        for (std::size_t i = 0; i < kBuckets.size(); ++i) total.buckets[i] += histogram.buckets[i];
-        total.count += histogram.count;
-        total.sum += histogram.sum;
+      for (const auto& [route, series] : shard->routes) {
+        RouteSeries& total = routes[route];
+        for (const auto& [key, count] : series.requests) total.requests[key] += count;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) total.latency.buckets[i] += series.latency.buckets[i];
+        total.latency.count += series.latency.count;
+        total.latency.sum += series.latency.sum;
       }
     }
   }
-  for (const auto& [key, count] : requests) {
-    const auto& [method, route, status] = key;
-    out += fmt::format("egovbox_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method, route,
-                       status, count);
+  std::string out;
+  out += "# HELP egovbox_http_requests_total HTTP requests by method, route and status.\n";
+  out += "# TYPE egovbox_http_requests_total counter\n";
+  for (const auto& [route, series] : routes) {
+    for (const auto& [key, count] : series.requests) {
+      out += fmt::format("egovbox_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+                         kMethods[key.first], route, key.second, count);
+    }
   }
   out += "# HELP egovbox_http_request_duration_seconds Time from a request's last byte read to its response.\n";
   out += "# TYPE egovbox_http_request_duration_seconds histogram\n";
-  for (const auto& [route, histogram] : latency) {
+  for (const auto& [route, series] : routes) {
+    const Histogram& histogram = series.latency;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       out += fmt::format("egovbox_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
                          kBuckets[i], histogram.buckets[i]);

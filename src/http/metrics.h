@@ -11,8 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -20,6 +18,8 @@ namespace egovbox::http {
 
 class Metrics {
  public:
+  Metrics();
+
   // `route` is the route pattern (never the raw path, so labels stay few); a method
   // other than the standard ones is counted as "OTHER".
   void Record(const std::string& method, const std::string& route, int status, double seconds);
@@ -39,16 +39,19 @@ class Metrics {
     std::uint64_t count = 0;
     double sum = 0;
   };
-
+  // Everything recorded for one route.
+  struct RouteSeries {
+    std::map<std::pair<std::size_t, int>, std::uint64_t> requests;  // (method index, status) -> count
+    Histogram latency;
+  };
+  using Routes = std::map<std::string, RouteSeries, std::less<>>;  // found by string_view: no key to build
   struct Shard {
     std::mutex mutex;  // taken by its own thread, and by Render
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests;  // GUARDED_BY(mutex)
-    std::map<std::string, Histogram, std::less<>> latency;                                     // GUARDED_BY(mutex)
+    Routes routes;     // GUARDED_BY(mutex)
   };
   Shard& LocalShard();
 
-  const std::uint64_t id_ = next_id_.fetch_add(1);  // tells this instance's shards from another's
-  static inline std::atomic<std::uint64_t> next_id_{1};
+  const std::uint64_t id_;  // tells this instance's shards from another's
   mutable std::mutex shards_mutex_;
   std::vector<std::unique_ptr<Shard>> shards_;  // GUARDED_BY(shards_mutex_)
   std::atomic<std::int64_t> open_connections_{0};
