@@ -369,8 +369,11 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
     co_await bhttp::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return false;
   }
-  transport.expires_after(options.body_timeout);
-  co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+  // Most requests have no body: do not start (and cancel) a read and its timer for nothing.
+  if (!parser.is_done()) {
+    transport.expires_after(options.body_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+  }
   if (error == bhttp::error::body_limit) {
     Response response = ProblemResponse(413, "payload-too-large", {{"limit", options.max_body_bytes}}, language);
     co_await Write(stream, response, version, false, false);
