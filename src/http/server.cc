@@ -76,9 +76,8 @@ void AppendHeaderLine(std::string& out, std::string_view name, std::string_view 
   const auto append_clean = [&out](std::string_view text) {
     const std::size_t start = out.size();
     out.append(text.data(), text.size());
-    for (std::size_t at = out.find_first_of("\r\n", start); at != std::string::npos;
-         at = out.find_first_of("\r\n", at)) {
-      out[at] = ' ';
+    for (auto at = out.begin() + static_cast<std::ptrdiff_t>(start); at != out.end(); ++at) {
+      if (*at == '\r' || *at == '\n') *at = ' ';
     }
   };
   append_clean(name);
