@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "http/problem_catalog.h"
+#include "http/response_head.h"
 #include "http/security_headers.h"
 
 namespace egovbox::http {
@@ -68,47 +69,6 @@ Response ProblemResponse(int status, const std::string& slug, nlohmann::json par
   Dispatcher::RenderProblem(response, language);
   AddSecurityHeaders(response, true);
   return response;
-}
-
-// A header line with any CR or LF in it replaced: a value can never start a header
-// or a body of its own (response splitting).
-void AppendHeaderLine(std::string& out, std::string_view name, std::string_view value) {
-  const auto append_clean = [&out](std::string_view text) {
-    const std::size_t start = out.size();
-    out.append(text.data(), text.size());
-    for (auto at = out.begin() + static_cast<std::ptrdiff_t>(start); at != out.end(); ++at) {
-      if (*at == '\r' || *at == '\n') *at = ' ';
-    }
-  };
-  append_clean(name);
-  out += ": ";
-  append_clean(value);
-  out += "\r\n";
-}
-
-// The status line and header block (RFC 9112 §4, §6.3) in one string: one
-// allocation instead of Beast's field container, and one write with the body.
-std::string SerializeHead(const Response& response, unsigned version, bool keep_alive) {
-  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
-  std::string out;
-  out.reserve(1024);
-  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out.append(reason.data(), reason.size());
-  out += "\r\n";
-  for (const auto& [name, value] : response.headers) {
-    if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Connection")) continue;  // ours to set
-    AppendHeaderLine(out, name, value);
-  }
-  // No body, and so no length, for 1xx, 204 and 304 (RFC 9110 §8.6); a HEAD answer
-  // gives the length its GET would have.
-  const bool may_have_body = response.status >= 200 && response.status != 204 && response.status != 304;
-  if (may_have_body) AppendHeaderLine(out, "Content-Length", std::to_string(response.body.size()));
-  if (version == 10 && keep_alive) AppendHeaderLine(out, "Connection", "keep-alive");
-  if (version != 10 && !keep_alive) AppendHeaderLine(out, "Connection", "close");
-  out += "\r\n";
-  return out;
 }
 
 // One accepted connection. `idle` says it waits for a request to begin, so that
@@ -424,7 +384,7 @@ asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response,
                                           bool head) {
   beast::error_code error;
   beast::get_lowest_layer(stream).expires_after(options.body_timeout);
-  std::string out = SerializeHead(response, version, keep_alive);
+  std::string out = SerializeResponseHead(response, version, keep_alive);
   const bool send_body = !head && !response.body.empty();
   // A small body goes out with the head, in one TLS record; a large one is not copied.
   const bool body_apart = send_body && response.body.size() > kCopiedBodyBytes;
