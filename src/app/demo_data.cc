@@ -82,16 +82,21 @@ std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& 
     accounts.push_back({RoleLabel(entry.employee), entry.employee.name,
                         identity::FormatPersonalCode(entry.employee.code), entry.one_time_password});
   }
+  // Written whole to a temporary name and renamed: a crash never leaves half a list.
   const auto file = data_dir / "demo-credentials.txt";
+  const auto temporary = data_dir / "demo-credentials.txt.tmp";
   {
-    std::ofstream out(file);
+    std::ofstream out(temporary);
     out << "# eGov box demo accounts: personal code, one-time password (to be changed at first sign-in)\n";
     for (const auto& account : accounts) {
       out << account.code << "  " << account.one_time_password << "  " << account.role_label << "  " << account.name
           << "\n";
     }
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
   }
-  chmod(file.c_str(), 0600);
+  chmod(temporary.c_str(), 0600);
+  std::filesystem::rename(temporary, file);
   return accounts;
 }
 
