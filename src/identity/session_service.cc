@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 
 #include "crypto/digest.h"
@@ -57,8 +58,11 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
   if (normalized.check == CodeCheck::kCheckMismatch) return http::MakeProblem(400, "personal-code-typo");
   const std::string& code = normalized.code;
   const std::int64_t now = NowSeconds();
+  // The back-off counts with the fraction of a second, so its waits are never cut short.
+  const double attempt_time =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 
-  if (const auto wait = throttle_.WaitSeconds(code, input.client_address, now); wait > 0) {
+  if (const auto wait = throttle_.WaitSeconds(code, input.client_address, attempt_time); wait > 0) {
     return TooManyAttempts(wait);
   }
 
@@ -69,13 +73,13 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
   }
   if (!employee) {
     hasher_.VerifyAgainstDummy(input.password);
-    return Fail(code, input.client_address, "unknown-code", "invalid-credentials", now);
+    return Fail(code, input.client_address, "unknown-code", "invalid-credentials", attempt_time);
   }
   if (!hasher_.Verify(input.password, employee->password_hash)) {
     // A one-time password's hash is cheap to check (services.cc); pay the full cost
     // anyway, or a wrong password would tell a new account's code from an unknown one.
     if (hasher_.NeedsRehash(employee->password_hash)) hasher_.VerifyAgainstDummy(input.password);
-    return Fail(code, input.client_address, "wrong-password", "invalid-credentials", now);
+    return Fail(code, input.client_address, "wrong-password", "invalid-credentials", attempt_time);
   }
   if (!employee->active()) {
     audit_.Record(
@@ -133,7 +137,7 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
   if (refused) {
     // A wrong second factor counts as a failure; a missing one is just the next step.
     if (refused->slug == "invalid-totp")
-      return Fail(code, input.client_address, "wrong-second-factor", "invalid-totp", now);
+      return Fail(code, input.client_address, "wrong-second-factor", "invalid-totp", attempt_time);
     return *refused;
   }
   throttle_.RecordSuccess(code, input.client_address);
@@ -141,8 +145,8 @@ http::Result<SignInOutcome> SessionService::SignIn(const SignInInput& input) {
 }
 
 http::Problem SessionService::Fail(const std::string& code, const std::string& client_address,
-                                   const std::string& reason, const std::string& slug, std::int64_t now) {
-  const std::int64_t wait = throttle_.RecordFailure(code, client_address, now);
+                                   const std::string& reason, const std::string& slug, double attempt_time) {
+  const std::int64_t wait = throttle_.RecordFailure(code, client_address, attempt_time);
   database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
     audit_.Append(connection, {std::nullopt, "session.sign_in_failed", code, client_address, {{"reason", reason}}});
     if (wait > 0) {

@@ -64,7 +64,7 @@ class SessionService final : public http::Authenticator {
 
  private:
   http::Problem Fail(const std::string& code, const std::string& client_address, const std::string& reason,
-                     const std::string& slug, std::int64_t now);
+                     const std::string& slug, double attempt_time);
   std::shared_ptr<const SessionCache::Entry> Remembered(const http::Request& request) const;
   bool UseRecoveryCode(store::Connection& connection, const std::string& employee_id, const std::string& code,
                        std::int64_t now);
