@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 30
 FUZZERS := csv request_target personal_code json_body config_duration
 
-.PHONY: run build deps native web test unit integration e2e web-test bench-http fuzz lint format clean
+.PHONY: run build deps native web test unit integration e2e web-test bench-http bench-realtime fuzz lint format clean
 
 run: build
 	$(BINARY) serve --data-dir $(DATA_DIR)
@@ -44,6 +44,11 @@ e2e: build
 
 bench-http: build
 	bench/http/run.sh $(BINARY)
+
+# 10 000 WebSocket connections: server memory per connection and the p50/p99 of one
+# notification's fan-out, against 100 connections in the same run (bench/realtime/).
+bench-realtime: native
+	bench/realtime/run.sh $(BINARY)
 
 # Each libFuzzer target (fuzz/) for FUZZ_SECONDS on a copy of its seed corpus in
 # build/fuzz/corpus/<target>, which keeps what it finds; a crashing input is written

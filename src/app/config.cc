@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include <fmt/format.h>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -142,6 +144,21 @@ const std::vector<SettingInfo>& Settings() {
       {"shutdown_grace", "10s", "On SIGTERM: how long requests in flight may take before the server stops anyway."},
       {"io_threads", "0", "Threads that move bytes; 0: one per core."},
       {"worker_threads", "0", "Threads that run requests (store, password hashing); 0: four per core."},
+      {"public_url", "",
+       "The address people use to reach the server, for links in e-mails and calendar feeds;"
+       " empty: https://localhost:<port>."},
+      {"smtp_url", "", "SMTP server for e-mail: smtp://host:port or smtps://host:port; empty: no e-mail."},
+      {"smtp_user", "", "SMTP user name; empty: no authentication."},
+      {"smtp_password", "", "SMTP password."},
+      {"smtp_starttls", "false", "On smtp://, send only over STARTTLS."},
+      {"smtp_verify_peer", "true", "Check the SMTP server's TLS certificate and name."},
+      {"mail_from", "", "Sender address of e-mails; required with smtp_url."},
+      {"mail_from_name", "eGov box", "Sender name of e-mails."},
+      {"capability_ttl", "2m", "How long a media capability (the pass into a meeting's media) is valid."},
+      {"call_ring_time", "30s", "How long a one-to-one call rings before it is missed."},
+      {"reminder_interval", "5s", "How often due reminders are looked for."},
+      {"ws_idle_timeout", "60s", "A silent WebSocket is pinged at half this time and closed after it."},
+      {"ws_max_queued_bytes", "262144", "Bytes waiting to go to one WebSocket at most; a slower client is dropped."},
       {"log_level", "info", "trace, debug, info, warn, error or off (to standard error)."},
       {"access_log", "stdout", "One JSON line per request: stdout, off, or a file path."},
   };
@@ -232,6 +249,24 @@ Config LoadConfig(const std::map<std::string, std::string>& flags) {
   if (config.io_threads == 0) config.io_threads = cores;
   config.worker_threads = static_cast<int>(layers.Integer("worker_threads", 0, 1024));
   if (config.worker_threads == 0) config.worker_threads = 4 * cores;
+
+  config.public_url = layers.Text("public_url");
+  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  config.mail.smtp_url = layers.Text("smtp_url");
+  config.mail.smtp_user = layers.Text("smtp_user");
+  config.mail.smtp_password = layers.Text("smtp_password");
+  config.mail.smtp_starttls = layers.Boolean("smtp_starttls");
+  config.mail.smtp_verify_peer = layers.Boolean("smtp_verify_peer");
+  config.mail.from_address = layers.Text("mail_from");
+  config.mail.from_name = layers.Text("mail_from_name");
+  if (!config.mail.smtp_url.empty() && config.mail.from_address.empty()) {
+    throw ConfigError("mail_from is required when smtp_url is set");
+  }
+  config.capability_ttl_seconds = std::max<std::int64_t>(1, layers.Duration("capability_ttl").count() / 1000);
+  config.call_ring_seconds = std::max<std::int64_t>(1, layers.Duration("call_ring_time").count() / 1000);
+  config.reminder_interval = std::max(std::chrono::milliseconds(100), layers.Duration("reminder_interval"));
+  config.websocket_idle_timeout = std::max(std::chrono::milliseconds(1000), layers.Duration("ws_idle_timeout"));
+  config.websocket_max_queued_bytes = static_cast<std::size_t>(layers.Integer("ws_max_queued_bytes", 4096, 1LL << 30));
 
   config.log_level = layers.Text("log_level");
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "notify/mail_settings.h"
+
 namespace egovbox::app {
 
 struct SettingInfo {
@@ -43,6 +45,13 @@ struct Config {
   std::chrono::milliseconds shutdown_grace{};
   int io_threads = 0;
   int worker_threads = 0;
+  std::string public_url;  // "https://host:port" as people reach the server; empty: https://localhost:<bound port>
+  notify::MailSettings mail;
+  std::int64_t capability_ttl_seconds = 0;
+  std::int64_t call_ring_seconds = 0;
+  std::chrono::milliseconds reminder_interval{};
+  std::chrono::milliseconds websocket_idle_timeout{};
+  std::size_t websocket_max_queued_bytes = 0;
   std::string log_level;
   std::string access_log;  // "stdout", "off" or a file path
 

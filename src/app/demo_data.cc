@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "identity/personal_code.h"
+#include "meetings/sofia_time.h"
 
 namespace egovbox::app {
 namespace {
@@ -66,9 +67,63 @@ std::string RoleLabel(const identity::Employee& employee) {
   return "employee";
 }
 
+// `days` from today at hour:minute, Europe/Sofia.
+std::int64_t SofiaTimeInDays(int days, int hour, int minute) {
+  const auto today = meetings::UtcToSofia(static_cast<std::int64_t>(std::time(nullptr)));
+  auto date = meetings::CivilFromDays(meetings::DaysFromCivil(today.year, today.month, today.day) + days);
+  date.hour = hour;
+  date.minute = minute;
+  date.second = 0;
+  return meetings::SofiaToUtc(date);
+}
+
+std::string IdOf(const std::vector<identity::CreatedEmployee>& created, std::string_view name) {
+  for (const auto& entry : created) {
+    if (entry.employee.name == name) return entry.employee.id;
+  }
+  throw std::runtime_error("demo data: no employee " + std::string(name));
+}
+
+void SeedMeetings(const std::vector<identity::CreatedEmployee>& created, meetings::RoomService& rooms,
+                  meetings::MeetingService& meetings) {
+  const std::string clerk = IdOf(created, "Елена Димитрова");
+  auto council_hall = rooms.CreateHall(clerk, {"Зала „Съединение“", "Заседателна зала на Общинския съвет", 60, true});
+  auto small_hall = rooms.CreateHall(clerk, {"Малка заседателна зала", "Етаж 2, стая 204", 12, false});
+  if (!council_hall || !small_hall) throw std::runtime_error("demo data: halls rejected");
+
+  meetings::MeetingInput weekly;
+  weekly.title = "Оперативка на дирекция „Административно обслужване“";
+  weekly.agenda = "1. Преглед на седмицата\n2. Входящи преписки\n3. Разни";
+  weekly.kind = "operational";
+  weekly.starts_at = SofiaTimeInDays(1, 9, 30);
+  weekly.ends_at = weekly.starts_at + 30 * 60;
+  weekly.recurrence = meetings::Recurrence{meetings::Frequency::kWeekly, 1, {}, std::nullopt, std::nullopt};
+  weekly.departments = {"Дирекция „Административно обслужване“"};
+  weekly.allow_conflicts = true;
+  meetings::MeetingInput budget;
+  budget.title = "Бюджет 2027 — съгласуване";
+  budget.agenda = "Проектобюджет за 2027 г. и капиталова програма.";
+  budget.kind = "general";
+  budget.room_id = (*small_hall)["id"].get<std::string>();
+  budget.starts_at = SofiaTimeInDays(2, 14, 0);
+  budget.ends_at = budget.starts_at + 90 * 60;
+  budget.invitees = {{IdOf(created, "Кремена Русева"), "co-host"},
+                     {IdOf(created, "Стефка Попова"), "participant"},
+                     {IdOf(created, "Надежда Илиева"), "participant"},
+                     {IdOf(created, "Галина Цветкова"), "participant"}};
+  budget.allow_conflicts = true;
+  for (const auto& [organiser, input] :
+       {std::pair{IdOf(created, "Стефка Попова"), weekly}, std::pair{IdOf(created, "Димитър Христов"), budget}}) {
+    if (auto made = meetings.Create(organiser, input); !made) {
+      throw std::runtime_error("demo data: meeting rejected: " + made.problem().slug);
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& employees, store::Database& database,
+                                                     meetings::RoomService& rooms, meetings::MeetingService& meetings,
                                                      const std::filesystem::path& data_dir) {
   {
     auto connection = database.Acquire();
@@ -76,6 +131,7 @@ std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& 
   }
   auto created = employees.Import({std::nullopt, "", "demo"}, DemoCsv());
   if (!created) throw std::runtime_error("demo data rejected: " + created.problem().slug);
+  SeedMeetings(*created, rooms, meetings);
 
   std::vector<DemoAccount> accounts;
   for (const auto& entry : *created) {

@@ -1,6 +1,7 @@
 // The demo organisation, created on the first start with an empty database
 // (unless `demo = false`): departments, about twenty employees with Bulgarian
-// names, an administrator, a security officer, a clerk and councillors.
+// names, an administrator, a security officer, a clerk and councillors, two
+// halls and a few meetings in the coming days.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "identity/employee_service.h"
+#include "meetings/meeting_service.h"
+#include "meetings/room_service.h"
 
 namespace egovbox::app {
 
@@ -22,7 +25,9 @@ struct DemoAccount {
 // Creates the demo data when there are no employees yet; returns the accounts to
 // print (and writes them to <data_dir>/demo-credentials.txt, mode 0600), or
 // nullopt when the database already had employees.
+// Also two halls and a few meetings in the coming days.
 std::optional<std::vector<DemoAccount>> SeedDemoData(identity::EmployeeService& employees, store::Database& database,
+                                                     meetings::RoomService& rooms, meetings::MeetingService& meetings,
                                                      const std::filesystem::path& data_dir);
 
 }  // namespace egovbox::app

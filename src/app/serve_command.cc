@@ -9,6 +9,7 @@
 #include <iostream>
 #include <set>
 
+#include "app/background_jobs.h"
 #include "app/demo_data.h"
 #include "app/operations_routes.h"
 #include "app/services.h"
@@ -17,6 +18,8 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "identity/identity_routes.h"
+#include "meetings/meetings_routes.h"
+#include "notify/notify_routes.h"
 
 namespace egovbox::app {
 namespace {
@@ -70,12 +73,19 @@ int Serve(const Config& config) {
   Services services(config, static_cast<std::size_t>(config.worker_threads) + 2);
   EnsureCertificate(config);
   std::optional<std::vector<DemoAccount>> demo;
-  if (config.demo) demo = SeedDemoData(services.employees(), services.database(), config.data_dir);
+  if (config.demo)
+    demo =
+        SeedDemoData(services.employees(), services.database(), services.rooms(), services.meetings(), config.data_dir);
 
   http::Metrics metrics;
   http::Router router;
   AddOperationsRoutes(router, services.database(), metrics);
   identity::AddIdentityRoutes(router, services.sessions(), services.accounts(), services.employees());
+  meetings::AddMeetingsRoutes(
+      router, {services.meetings(), services.rooms(), services.calls(), services.hub(), services.database()});
+  notify::AddNotifyRoutes(router, services.notifications());
+  meetings::AddMeetingsMessages(services.hub(), services.meetings());
+  meetings::LoadPresenceChoices(services.database(), services.hub());
   const http::StaticFiles static_files(config.web_root);
   if (static_files.file_count() <= 1) spdlog::warn("web app not found in {}; run make build", config.web_root.string());
   const http::Dispatcher dispatcher(router, services.sessions(), static_files);
@@ -93,11 +103,26 @@ int Serve(const Config& config) {
   options.header_timeout = config.header_timeout;
   options.body_timeout = config.body_timeout;
   options.shutdown_grace = config.shutdown_grace;
+  options.websocket_idle_timeout = config.websocket_idle_timeout;
+  options.websocket_max_queued_bytes = config.websocket_max_queued_bytes;
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
 
-  http::Server server(options, dispatcher, metrics);
+  BackgroundJobs jobs;
+  jobs.Add("calls", std::chrono::seconds(1), [&services] { services.calls().ExpireUnanswered(); });
+  jobs.Add("reminders", config.reminder_interval, [&services] { services.reminders().RunDue(); });
+  // A WebSocket outlives no sign-out, revocation or suspension by more than this.
+  jobs.Add("websocket-sessions", std::chrono::seconds(10), [&services] {
+    auto& hub = services.hub();
+    const auto checked = hub.SessionIds();
+    hub.CloseEndedSessions(checked, services.sessions().StillValid(checked));
+  });
+  services.outbox().Start();
+  jobs.Start();
+
+  http::Server server(options, dispatcher, metrics, &services.hub());
   server.Run([&](std::uint16_t port) {
+    if (config.public_url.empty()) services.messenger().SetPublicUrl(fmt::format("https://localhost:{}", port));
     spdlog::info("listening on {}:{} (data: {})", config.listen_host, port, config.data_dir.string());
     PrintWelcome(config, port, demo);
   });

@@ -6,6 +6,9 @@
 #include "crypto/random.h"
 #include "identity/identity_routes.h"
 #include "identity/totp.h"
+#include "meetings/meetings_routes.h"
+#include "meetings/sofia_time.h"
+#include "notify/notify_routes.h"
 #include "store/migrator.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -32,6 +35,9 @@ void InitializeLibraries() {
   crypto::InitializeCrypto();
   identity::InitializeTotp();
   identity::RegisterIdentityProblems();
+  meetings::InitializeCalendar();
+  meetings::RegisterMeetingsProblems();
+  notify::RegisterNotifyProblems();
 }
 
 Services::Services(const Config& config, std::size_t connections)
@@ -42,6 +48,16 @@ Services::Services(const Config& config, std::size_t connections)
       sessions_(*database_, audit_, password_hasher_, throttle_,
                 {config.session_idle_timeout_seconds, config.session_absolute_timeout_seconds}),
       accounts_(*database_, audit_, password_hasher_, sessions_.policy()),
-      employees_(*database_, audit_, one_time_hasher_) {}
+      employees_(*database_, audit_, one_time_hasher_),
+      notifications_(*database_, hub_),
+      outbox_(*database_, config.mail),
+      capability_signer_(crypto::CapabilitySigner::FromKeyFile(config.data_dir / "keys" / "capability.key")),
+      messenger_(notifications_, outbox_, hub_, config.public_url),
+      meetings_(*database_, audit_, messenger_, capability_signer_,
+                {config.capability_ttl_seconds, meetings::MeetingSettings{}.join_early_seconds,
+                 meetings::MeetingSettings{}.default_reminder_offsets}),
+      rooms_(*database_, audit_, meetings_, messenger_),
+      calls_(*database_, meetings_, messenger_, config.call_ring_seconds),
+      reminders_(*database_, meetings_, messenger_) {}
 
 }  // namespace egovbox::app

@@ -1,5 +1,6 @@
 // Everything a command needs from the data directory: the store (migrated), the
-// audit log and the identity services, built once and owned here. `serve` and
+// audit log, the hub, notifications and mail, and the identity and meetings
+// services, built once and owned here. `serve` and
 // `admin` both start from this, so they act on the data the same way.
 #pragma once
 
@@ -7,11 +8,20 @@
 
 #include "app/config.h"
 #include "audit/audit_log.h"
+#include "crypto/capability.h"
 #include "crypto/password_hasher.h"
 #include "identity/account_service.h"
 #include "identity/employee_service.h"
 #include "identity/login_throttle.h"
 #include "identity/session_service.h"
+#include "meetings/call_service.h"
+#include "meetings/meeting_service.h"
+#include "meetings/messenger.h"
+#include "meetings/reminder_scheduler.h"
+#include "meetings/room_service.h"
+#include "notify/mail_outbox.h"
+#include "notify/notification_centre.h"
+#include "realtime/hub.h"
 #include "store/database.h"
 
 namespace egovbox::app {
@@ -27,6 +37,14 @@ class Services {
   identity::SessionService& sessions() { return sessions_; }
   identity::AccountService& accounts() { return accounts_; }
   identity::EmployeeService& employees() { return employees_; }
+  realtime::Hub& hub() { return hub_; }
+  notify::NotificationCentre& notifications() { return notifications_; }
+  notify::MailOutbox& outbox() { return outbox_; }
+  meetings::Messenger& messenger() { return messenger_; }
+  meetings::MeetingService& meetings() { return meetings_; }
+  meetings::RoomService& rooms() { return rooms_; }
+  meetings::CallService& calls() { return calls_; }
+  meetings::ReminderScheduler& reminders() { return reminders_; }
 
  private:
   std::unique_ptr<store::Database> database_;
@@ -37,9 +55,18 @@ class Services {
   identity::SessionService sessions_;
   identity::AccountService accounts_;
   identity::EmployeeService employees_;
+  realtime::Hub hub_;
+  notify::NotificationCentre notifications_;
+  notify::MailOutbox outbox_;
+  crypto::CapabilitySigner capability_signer_;
+  meetings::Messenger messenger_;
+  meetings::MeetingService meetings_;
+  meetings::RoomService rooms_;
+  meetings::CallService calls_;
+  meetings::ReminderScheduler reminders_;
 };
 
-// Call once before anything else: libsodium, liboath, the problem texts.
+// Call once before anything else: libsodium, liboath, libical, the problem texts.
 void InitializeLibraries();
 
 }  // namespace egovbox::app

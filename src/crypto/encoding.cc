@@ -21,6 +21,19 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return SodiumBase64(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  std::string out(text.size() * 3 / 4 + 1, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &length, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
 std::string Base64Encode(std::string_view bytes) {
   return SodiumBase64(bytes, sodium_base64_VARIANT_ORIGINAL);
 }

@@ -37,6 +37,30 @@ std::optional<Response> Dispatcher::HandleWithoutBlocking(Request& request, std:
   return Guarded(request, route_label, Mode::kWithoutBlocking);
 }
 
+Result<Principal> Dispatcher::AuthenticateUpgrade(Request& request) const {
+  const std::string_view origin = request.Header("origin");
+  if (origin.empty() || !OriginMatchesHost(origin, request.Header("host"))) {
+    return MakeProblem(403, "origin-not-allowed");
+  }
+  try {
+    auto principal = authenticator_.Authenticate(request);
+    if (!principal) return principal.problem();
+    if (!principal.value()) return MakeProblem(401, "unauthenticated");
+    if (!principal.value()->pending_step.empty()) return MakeProblem(403, principal.value()->pending_step);
+    return std::move(*principal.value());
+  } catch (const std::exception& error) {
+    spdlog::error("WebSocket authentication failed: {}", error.what());
+    return MakeProblem(503, "service-unavailable");
+  }
+}
+
+Response Dispatcher::RenderedProblem(const Problem& problem, Language language) const {
+  Response response = Response::FromProblem(problem);
+  RenderProblem(response, language);
+  AddSecurityHeaders(response, true);
+  return response;
+}
+
 std::optional<Response> Dispatcher::Guarded(Request& request, std::string& route_label, Mode mode) const {
   std::optional<Response> response;
   try {
@@ -124,6 +148,8 @@ void Dispatcher::RenderProblem(Response& response, Language language) {
   body["title"] = catalog.Title(problem.slug, language);
   body["status"] = problem.status;
   body["detail"] = catalog.Detail(problem.slug, language, problem.params);
+  // A form shows the message beside the field it names.
+  if (problem.params.contains("field") && !body.contains("field")) body["field"] = problem.params["field"];
   response.status = problem.status;
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   response.SetHeader("Content-Type", "application/problem+json");

@@ -41,6 +41,11 @@ class Dispatcher {
   // static file, an error): safe on an I/O thread. nullopt: call Handle on a worker.
   std::optional<Response> HandleWithoutBlocking(Request& request, std::string& route_label) const;
 
+  // For a WebSocket upgrade: the Origin must be this server's and the person signed
+  // in with nothing pending. The principal, or a rendered problem response. May block.
+  Result<Principal> AuthenticateUpgrade(Request& request) const;
+  Response RenderedProblem(const Problem& problem, Language language) const;
+
   // Renders a Response that carries a Problem as application/problem+json.
   static void RenderProblem(Response& response, Language language);
 

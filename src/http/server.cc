@@ -4,7 +4,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <boost/beast/websocket/rfc6455.hpp>
+
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -14,6 +19,7 @@
 #include "http/problem_catalog.h"
 #include "http/response_head.h"
 #include "http/security_headers.h"
+#include "http/tls_websocket.h"
 
 namespace egovbox::http {
 namespace {
@@ -73,9 +79,15 @@ Response ProblemResponse(int status, const std::string& slug, nlohmann::json par
 
 // One accepted connection. `idle` says it waits for a request to begin, so that
 // shutdown may close it; it is touched only on the connection's strand.
+// One accepted connection. `idle` says it waits for a request to begin, so that
+// shutdown may close it; it is touched only on the connection's thread.
 struct LiveConnection {
-  LiveConnection(tcp::socket socket, ssl::context& tls) : stream(beast::tcp_stream(std::move(socket)), tls) {}
-  TlsStream stream;
+  LiveConnection(tcp::socket socket, ssl::context& tls)
+      : executor(socket.get_executor()),
+        stream(std::make_unique<TlsStream>(beast::tcp_stream(std::move(socket)), tls)) {}
+  asio::any_io_executor executor;
+  std::unique_ptr<TlsStream> stream;        // null once upgraded to a WebSocket
+  std::shared_ptr<TlsWebSocket> websocket;  // set by the upgrade
   bool idle = true;
 };
 
@@ -91,10 +103,12 @@ void LogException(std::exception_ptr error) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions server_options, const Dispatcher& request_dispatcher, Metrics& server_metrics)
+  Impl(ServerOptions server_options, const Dispatcher& request_dispatcher, Metrics& server_metrics,
+       WebSocketEndpoint* endpoint)
       : options(std::move(server_options)),
         dispatcher(request_dispatcher),
         metrics(server_metrics),
+        websocket_endpoint(endpoint),
         contexts(MakeContexts(options.io_threads)),
         io(*contexts.front()),
         tls(ssl::context::tls_server),
@@ -113,6 +127,9 @@ struct Server::Impl {
   asio::awaitable<bool> ServeOneRequest(LiveConnection& connection, beast::flat_buffer& buffer,
                                         const std::string& client);
   asio::awaitable<bool> Write(TlsStream& stream, Response& response, unsigned version, bool keep_alive, bool head);
+  bool IsWebSocketUpgrade(const BeastRequest& message) const;
+  asio::awaitable<void> Upgrade(LiveConnection& connection, BeastRequest message, const std::string& client,
+                                beast::flat_buffer& buffer);
 
   // One io_context per I/O thread: a connection lives on one thread from accept to
   // close, so its completions never wake another thread. The first also runs the
@@ -126,6 +143,7 @@ struct Server::Impl {
   ServerOptions options;
   const Dispatcher& dispatcher;
   Metrics& metrics;
+  WebSocketEndpoint* websocket_endpoint;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::io_context& io;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;  // used by control only
@@ -147,6 +165,8 @@ void Server::Impl::ConfigureTls() {
                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use |
                   ssl::context::no_compression);
   SSL_CTX_set_cipher_list(tls.native_handle(), kTls12Ciphers);
+  // Idle connections (most WebSockets) give their record buffers back.
+  SSL_CTX_set_mode(tls.native_handle(), SSL_MODE_RELEASE_BUFFERS);
   tls.use_certificate_chain_file(options.certificate_file.string());
   tls.use_private_key_file(options.key_file.string(), ssl::context::pem);
 }
@@ -191,8 +211,12 @@ void Server::Impl::BeginShutdown() {
     }
   }
   for (auto& connection : connections) {
-    asio::post(connection->stream.get_executor(), [connection] {
-      if (connection->idle) beast::get_lowest_layer(connection->stream).cancel();
+    asio::post(connection->executor, [connection] {
+      if (connection->websocket) {
+        connection->websocket->Close();
+      } else if (connection->idle && connection->stream) {
+        beast::get_lowest_layer(*connection->stream).cancel();
+      }
     });
   }
   shutdown_timer.expires_after(options.shutdown_grace);
@@ -251,7 +275,7 @@ asio::awaitable<void> Server::Impl::Accept() {
       std::lock_guard lock(live_mutex);
       live.emplace(connection.get(), connection);
     }
-    auto executor = connection->stream.get_executor();
+    auto executor = connection->executor;
     asio::co_spawn(executor, Serve(std::move(connection), std::move(client)), LogException);
   }
 }
@@ -263,7 +287,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<LiveConnection> connec
     ~Finish() { impl->ConnectionFinished(connection); }
   } finish{this, connection.get()};
 
-  auto& stream = connection->stream;
+  auto& stream = *connection->stream;
   beast::error_code error;
   beast::get_lowest_layer(stream).expires_after(options.handshake_timeout);
   co_await stream.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, error));
@@ -272,6 +296,12 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<LiveConnection> connec
   beast::flat_buffer buffer;
   while (co_await ServeOneRequest(*connection, buffer, client)) {
   }
+  if (connection->websocket) {
+    buffer = beast::flat_buffer();
+    co_await connection->websocket->Run(*websocket_endpoint);
+    co_return;
+  }
+  if (!connection->stream) co_return;  // handed over, then refused
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, error));
 }
@@ -279,7 +309,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<LiveConnection> connec
 // Reads one request, answers it, and says whether the connection stays open.
 asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, beast::flat_buffer& buffer,
                                                     const std::string& client) {
-  auto& stream = connection.stream;
+  auto& stream = *connection.stream;
   auto& transport = beast::get_lowest_layer(stream);
   beast::error_code error;
 
@@ -342,6 +372,10 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
 
   const auto started = Clock::now();
   BeastRequest message = parser.release();
+  if (IsWebSocketUpgrade(message)) {
+    co_await Upgrade(connection, std::move(message), client, buffer);
+    co_return false;
+  }
   const bool client_keep_alive = message.keep_alive();
   std::optional<Request> request = ToRequest(message, client);
   Response response;
@@ -396,6 +430,76 @@ asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response,
   co_return !error;
 }
 
+bool Server::Impl::IsWebSocketUpgrade(const BeastRequest& message) const {
+  return websocket_endpoint != nullptr && beast::websocket::is_upgrade(message) &&
+         message.target().substr(0, message.target().find('?')) == options.websocket_path;
+}
+
+// Authenticates the upgrade on a worker (it may read the store), answers 101 and
+// hands the TLS session and the socket to a TlsWebSocket, which Serve then runs.
+asio::awaitable<void> Server::Impl::Upgrade(LiveConnection& connection, BeastRequest message, const std::string& client,
+                                            beast::flat_buffer& buffer) {
+  const auto started = Clock::now();
+  const std::string route_label = options.websocket_path;
+  const auto record = [&](int status) {
+    metrics.Record("GET", route_label, status, std::chrono::duration<double>(Clock::now() - started).count());
+  };
+  std::optional<Request> request = ToRequest(message, client);
+  if (!request) co_return;
+  // Wrapped in optional: co_spawn needs a default-constructible result.
+  std::optional<Result<Principal>> outcome = co_await asio::co_spawn(
+      workers,
+      [&]() -> asio::awaitable<std::optional<Result<Principal>>> {
+        co_return dispatcher.AuthenticateUpgrade(*request);
+      },
+      asio::use_awaitable);
+  Result<Principal> principal = std::move(*outcome);
+  const auto key = message[bhttp::field::sec_websocket_key];
+  if (principal && (message[bhttp::field::sec_websocket_version] != "13" || key.size() != 24)) {
+    principal = MakeProblem(400, "bad-request");
+  }
+  if (!principal) {
+    Response refusal = dispatcher.RenderedProblem(principal.problem(), request->language);
+    co_await Write(*connection.stream, refusal, message.version(), false, false);
+    record(refusal.status);
+    co_return;
+  }
+
+  beast::error_code error;
+  const std::string accepted = fmt::format(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: {}\r\nCache-Control: no-store\r\n\r\n",
+      WebSocketAccept(std::string_view(key.data(), key.size())));
+  co_await asio::async_write(*connection.stream, asio::buffer(accepted),
+                             asio::redirect_error(asio::use_awaitable, error));
+  if (error || stopping) co_return;
+  record(101);
+
+  // Nothing may be left inside Asio's TLS buffers: the client waits for the 101
+  // before it sends a frame, so this holds unless a client breaks the protocol.
+  SSL* ssl = connection.stream->native_handle();
+  if (BIO_ctrl_pending(SSL_get_rbio(ssl)) != 0 || BIO_ctrl_pending(SSL_get_wbio(ssl)) != 0 || SSL_pending(ssl) != 0) {
+    spdlog::warn("WebSocket of {} dropped: data sent before the upgrade was answered", principal->subject_id);
+    co_return;
+  }
+  std::string already_read = beast::buffers_to_string(buffer.data());
+  buffer = beast::flat_buffer();
+  SSL_up_ref(ssl);
+  tcp::socket socket = beast::get_lowest_layer(*connection.stream).release_socket();
+  connection.stream.reset();  // frees Asio's TLS buffers
+  socket.non_blocking(true, error);
+  if (error || SSL_set_fd(ssl, static_cast<int>(socket.native_handle())) != 1) {
+    SSL_free(ssl);
+    co_return;
+  }
+  connection.idle = false;
+  connection.websocket = std::make_shared<TlsWebSocket>(
+      std::move(socket), ssl, std::move(*principal),
+      TlsWebSocketOptions{options.websocket_idle_timeout, options.websocket_max_queued_bytes,
+                          options.websocket_max_message_bytes},
+      std::move(already_read));
+}
+
 std::vector<std::unique_ptr<asio::io_context>> Server::Impl::MakeContexts(int count) {
   std::vector<std::unique_ptr<asio::io_context>> made;
   for (int i = 0; i < std::max(1, count); ++i) made.push_back(std::make_unique<asio::io_context>(1));
@@ -428,7 +532,13 @@ void Server::Impl::FinishRemaining() {
   {
     std::lock_guard lock(live_mutex);
     for (auto& [pointer, weak] : live) {
-      if (auto connection = weak.lock()) beast::get_lowest_layer(connection->stream).socket().close(ignored);
+      auto connection = weak.lock();
+      if (!connection) continue;
+      if (connection->websocket) {
+        connection->websocket->Abort();
+      } else if (connection->stream) {
+        beast::get_lowest_layer(*connection->stream).socket().close(ignored);
+      }
     }
   }
   // A coroutine on one context may post to another; stop when a whole pass ran nothing.
@@ -441,8 +551,9 @@ void Server::Impl::FinishRemaining() {
   }
 }
 
-Server::Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, metrics)) {}
+Server::Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics,
+               WebSocketEndpoint* websocket_endpoint)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, metrics, websocket_endpoint)) {}
 
 Server::~Server() = default;
 

@@ -20,6 +20,7 @@
 
 #include "http/dispatcher.h"
 #include "http/metrics.h"
+#include "http/websocket.h"
 
 namespace egovbox::http {
 
@@ -36,13 +37,21 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{30000};
   std::chrono::milliseconds shutdown_grace{10000};
+  // The WebSocket (see websocket.h): its path, how long a silent socket lives (a ping
+  // goes out at half of it), the send queue cap and the largest message accepted.
+  std::string websocket_path = "/api/v1/ws";
+  std::chrono::milliseconds websocket_idle_timeout{60000};
+  std::size_t websocket_max_queued_bytes = 256 * std::size_t{1024};
+  std::size_t websocket_max_message_bytes = 16 * std::size_t{1024};
   int io_threads = 2;
   int worker_threads = 4;
 };
 
 class Server {
  public:
-  Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics);
+  // `websocket_endpoint` may be null: then there is no WebSocket.
+  Server(ServerOptions options, const Dispatcher& dispatcher, Metrics& metrics,
+         WebSocketEndpoint* websocket_endpoint = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

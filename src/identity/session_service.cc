@@ -244,4 +244,28 @@ std::string SessionService::ClearedCookie() {
   return fmt::format("{}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0", kCookieName);
 }
 
+std::set<std::string> SessionService::StillValid(const std::vector<std::string>& session_ids) const {
+  constexpr std::size_t kBatch = 500;
+  const std::int64_t now = NowSeconds();
+  std::set<std::string> valid;
+  auto connection = database_.Acquire();
+  for (std::size_t first = 0; first < session_ids.size(); first += kBatch) {
+    const std::size_t count = std::min(kBatch, session_ids.size() - first);
+    std::string placeholders;
+    store::Params params = {now, now - policy_.idle_timeout_seconds};
+    for (std::size_t i = 0; i < count; ++i) {
+      placeholders += i == 0 ? "?" : ", ?";
+      params.emplace_back(session_ids[first + i]);
+    }
+    for (const auto& row : connection->Query(
+             "SELECT s.id FROM sessions s JOIN employees e ON e.id = s.employee_id WHERE s.revoked_at IS NULL"
+             " AND s.expires_at > ? AND s.last_seen_at > ? AND e.status = 'active' AND s.id IN (" +
+                 placeholders + ")",
+             params)) {
+      valid.insert(row.Text(0));
+    }
+  }
+  return valid;
+}
+
 }  // namespace egovbox::identity

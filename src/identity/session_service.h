@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "audit/audit_log.h"
@@ -57,6 +58,10 @@ class SessionService final : public http::Authenticator {
   void ForgetRemembered() override { cache_.Forget(); }
   // GET /api/v1/me's body as remembered with the session; nullopt when not remembered.
   std::optional<std::string> RememberedSelfJson(const http::Request& request) const;
+
+  // Of these session ids, those still valid (not revoked, not expired, the person
+  // active): open WebSockets of the others are closed.
+  std::set<std::string> StillValid(const std::vector<std::string>& session_ids) const;
 
   static std::string SessionCookie(const std::string& token);
   static std::string ClearedCookie();

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 import { TOTP_STEP_SECONDS, totpCode, totpStep } from '../totp.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,9 +38,10 @@ let current = null; // {servers, dirs} of the test that runs now (tests in a fil
 export function serverTest(name, options, fn) {
   if (typeof options === 'function') [options, fn] = [{}, options];
   return test(name, { timeout: 120_000, ...options }, async (t) => {
-    const resources = { servers: [], dirs: [] };
+    const resources = { servers: [], dirs: [], sockets: [] };
     current = resources;
     t.after(async () => {
+      for (const socket of resources.sockets) socket.terminate();
       for (const server of resources.servers) await server.kill();
       for (const dir of resources.dirs) fs.rmSync(dir, { recursive: true, force: true });
       if (current === resources) current = null;
@@ -389,6 +391,230 @@ export function startEmployeeImport(server, client, csv) {
     answered = true;
   });
   return { sent, outcome, answered: () => answered };
+}
+
+// ---------------------------------------------------------------------------
+// WebSocket /api/v1/ws, as a signed-in tab opens it
+
+export const WS_PATH = '/api/v1/ws';
+
+// The Origin a page served by `server` sends.
+export function serverOrigin(server) {
+  return `https://127.0.0.1:${server.port}`;
+}
+
+function webSocketOptions(server, headers, timeoutMs) {
+  return {
+    ...tlsOptions(server),
+    headers,
+    handshakeTimeout: timeoutMs,
+    // Like a browser tab: offer permessage-deflate, follow no redirects.
+    followRedirects: false,
+  };
+}
+
+// Opens the WebSocket of `client` (its session cookie, the server's own Origin).
+// Resolves once the upgrade is accepted (the `hello` message may still be on its
+// way: `await socket.next('hello')`); rejects when it is refused. The socket:
+//   messages            every message received, parsed JSON, in order
+//   next(type, predicate?, timeoutMs = 5000)
+//                       the first message of `type` (already received or still to
+//                       come) that matches and that no next() has returned yet
+//   expectNone(type, ms, predicate?)
+//                       waits `ms` and fails if an unconsumed message of `type`
+//                       (received before or during the wait) matches
+//   send(object)        sends it as JSON text
+//   close(code?, reason?) closes and resolves with {code, reason}
+//   closed              resolves with {code, reason} when the socket closes (either side)
+//   extensions          the negotiated Sec-WebSocket-Extensions
+// A message that is not JSON text (binary, or unparsable) fails the next next()
+// or expectNone(): the server promises JSON text messages only.
+// The socket is closed at the end of the serverTest that opened it.
+export async function openSocket(client, { origin, headers = {}, timeoutMs = 10_000 } = {}) {
+  const { server } = client;
+  const outgoing = { ...client.headers, Origin: origin ?? serverOrigin(server), ...headers };
+  if (client.cookie) outgoing.Cookie = client.cookie;
+  const ws = new WebSocket(`wss://127.0.0.1:${server.port}${WS_PATH}`, webSocketOptions(server, outgoing, timeoutMs));
+  const socket = new TestSocket(ws);
+  track('sockets', socket);
+  await new Promise((resolve, reject) => {
+    const refused = (req, res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        ws.terminate();
+        const body = Buffer.concat(chunks).toString('utf8');
+        reject(new Error(`WebSocket upgrade refused with ${res.statusCode}: ${body.slice(0, 300)}`));
+      });
+    };
+    ws.once('unexpected-response', refused);
+    ws.once('open', () => {
+      ws.off('unexpected-response', refused);
+      resolve();
+    });
+    ws.once('error', reject);
+  });
+  return socket;
+}
+
+class TestSocket {
+  constructor(ws) {
+    this.ws = ws;
+    this.messages = [];
+    this.invalid = [];
+    this.consumed = new Set();
+    this.waiters = new Set();
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
+        const status = { code, reason: reason.toString('utf8') };
+        for (const waiter of this.waiters) {
+          waiter.fail(new Error(`WebSocket closed (${code} ${status.reason}) while waiting for ${waiter.what}`));
+        }
+        resolve(status);
+      });
+    });
+    ws.on('error', () => {}); // surfaces as the close; a test asserts on `closed`
+    ws.on('message', (data, isBinary) => {
+      let message;
+      try {
+        if (isBinary) throw new Error('binary message');
+        message = JSON.parse(data.toString('utf8'));
+        if (message === null || typeof message !== 'object' || typeof message.type !== 'string') {
+          throw new Error('no "type"');
+        }
+      } catch (error) {
+        this.invalid.push(`${error.message}: ${data.toString('utf8').slice(0, 200)}`);
+        const complaint = new Error(`the server sent a message that is not JSON with a type: ${this.invalid.at(-1)}`);
+        for (const waiter of this.waiters) waiter.fail(complaint);
+        return;
+      }
+      this.messages.push(message);
+      for (const waiter of this.waiters) {
+        if (waiter.take(message)) break;
+      }
+    });
+  }
+
+  get extensions() {
+    return this.ws.extensions;
+  }
+
+  get readyState() {
+    return this.ws.readyState;
+  }
+
+  checkValid() {
+    if (this.invalid.length > 0) throw new Error(`the server sent a message that is not JSON with a type: ${this.invalid[0]}`);
+  }
+
+  find(type, predicate) {
+    return this.messages.find((message) => message.type === type && !this.consumed.has(message) && predicate(message));
+  }
+
+  next(type, predicate = () => true, timeoutMs = 5000) {
+    if (typeof predicate === 'number') [predicate, timeoutMs] = [() => true, predicate];
+    this.checkValid();
+    const found = this.find(type, predicate);
+    if (found) {
+      this.consumed.add(found);
+      return Promise.resolve(found);
+    }
+    if (this.ws.readyState >= WebSocket.CLOSING) {
+      return Promise.reject(new Error(`WebSocket is closed; no "${type}" message came`));
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        what: `a "${type}" message`,
+        take: (message) => {
+          if (message.type !== type || this.consumed.has(message) || !predicate(message)) return false;
+          this.consumed.add(message);
+          done();
+          resolve(message);
+          return true;
+        },
+        fail: (error) => {
+          done();
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        const seen = this.messages.map((message) => message.type).join(', ');
+        waiter.fail(new Error(`no matching "${type}" message within ${timeoutMs} ms (received: ${seen || 'nothing'})`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  async expectNone(type, ms = 500, predicate = () => true) {
+    await sleep(ms);
+    this.checkValid();
+    const found = this.find(type, predicate);
+    assert.equal(found, undefined, `expected no "${type}" message, got ${JSON.stringify(found)}`);
+  }
+
+  send(object) {
+    this.ws.send(JSON.stringify(object));
+  }
+
+  // Sends raw text (not JSON), for tests of what the server does with garbage.
+  sendText(text) {
+    this.ws.send(text);
+  }
+
+  async close(code = 1000, reason = '') {
+    if (this.ws.readyState === WebSocket.CONNECTING || this.ws.readyState === WebSocket.OPEN) this.ws.close(code, reason);
+    const timer = setTimeout(() => this.ws.terminate(), 3000); // a peer that never answers the close
+    const status = await this.closed;
+    clearTimeout(timer);
+    return status;
+  }
+
+  terminate() {
+    this.ws.terminate();
+  }
+}
+
+// An upgrade to /api/v1/ws that a test expects to be refused. Options: server
+// (required), client (its cookie and headers), cookie (a Cookie header instead
+// of the client's; null: none), origin (default the server's own; null: no
+// Origin header), headers, path. Resolves with {status, headers, text, json} of
+// the refused upgrade, or with {status: 101, socket} when it was accepted (the
+// test then fails on the status; the socket is closed after the test), or with
+// {status: 0, error} when the connection failed without an HTTP answer.
+export function openSocketRaw({ server, client, cookie, origin, headers = {}, path: urlPath = WS_PATH, timeoutMs = 10_000 }) {
+  const outgoing = { ...(client?.headers ?? {}), ...headers };
+  if (origin !== null) outgoing.Origin = origin ?? serverOrigin(server);
+  const cookieHeader = cookie === undefined ? client?.cookie : cookie;
+  if (cookieHeader) outgoing.Cookie = cookieHeader;
+  const ws = new WebSocket(`wss://127.0.0.1:${server.port}${urlPath}`, webSocketOptions(server, outgoing, timeoutMs));
+  return new Promise((resolve) => {
+    ws.once('unexpected-response', (req, res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        assert.ok(res.statusCode < 500, `WebSocket upgrade answered ${res.statusCode} (never a 5xx): ${text.slice(0, 300)}`);
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        ws.terminate();
+      });
+    });
+    ws.once('open', () => {
+      const socket = new TestSocket(ws);
+      track('sockets', socket);
+      resolve({ status: 101, socket });
+    });
+    ws.once('error', (error) => resolve({ status: 0, error }));
+  });
 }
 
 // ---------------------------------------------------------------------------

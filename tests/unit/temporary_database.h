@@ -6,16 +6,20 @@
 #include <mutex>
 
 #include "app/services.h"
+#include "meetings/sofia_time.h"
 #include "store/migrator.h"
 #include "store/sqlite/sqlite_database.h"
 #include "temporary_directory.h"
 
 namespace egovbox::unit_test {
 
-// libsodium, liboath and the problem texts, once per test process.
+// libsodium, liboath, libical's Europe/Sofia and the problem texts, once per test process.
 inline void InitializeLibrariesOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { app::InitializeLibraries(); });
+  std::call_once(once, [] {
+    app::InitializeLibraries();
+    meetings::InitializeCalendar();
+  });
 }
 
 class TemporaryDatabase {

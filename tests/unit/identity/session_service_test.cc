@@ -368,6 +368,44 @@ TEST_F(SessionServiceTest, RecoveryCodeStandsInForTheSecondFactorOnce) {
   EXPECT_EQ(again.problem().slug, "invalid-totp");
 }
 
+TEST_F(SessionServiceTest, StillValidKeepsOnlyLiveSessionsOfActivePeople) {
+  const auto ivan = Create("ivan@example.bg");
+  const auto maria = Create("maria@example.bg");
+  const auto georgi = Create("georgi@example.bg");
+  // A session's token and its id.
+  const auto start = [&](const CreatedEmployee& who) {
+    const auto outcome = SignIn(who.employee.code, who.one_time_password);
+    EXPECT_TRUE(outcome.ok());
+    return std::make_pair(outcome->token, Principal(outcome->token).session_id);
+  };
+  const auto valid = start(ivan);
+  const auto signed_out = start(ivan);
+  const auto expired = start(ivan);
+  const auto idle = start(ivan);
+  const auto also_valid = start(maria);
+  const auto suspended = start(georgi);
+
+  sessions_.SignOut(Principal(signed_out.first), kAddress);
+  Execute("UPDATE sessions SET expires_at = ? WHERE id = ?", {NowSeconds(), expired.second});
+  Execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", {NowSeconds() - 3600, idle.second});
+  Execute("UPDATE employees SET status = 'suspended' WHERE id = ?", {georgi.employee.id});
+
+  EXPECT_THAT(sessions_.StillValid({valid.second, signed_out.second, expired.second, idle.second, also_valid.second,
+                                    suspended.second, "no-such-session"}),
+              ElementsAre(std::min(valid.second, also_valid.second), std::max(valid.second, also_valid.second)));
+  EXPECT_THAT(sessions_.StillValid({}), ElementsAre());
+  EXPECT_THAT(sessions_.StillValid({suspended.second}), ElementsAre());
+
+  // Checked in batches: a long list finds what it holds wherever it is.
+  std::vector<std::string> many;
+  for (int i = 0; i < 1200; ++i) many.push_back("unknown-" + std::to_string(i));
+  many[3] = valid.second;
+  many[777] = also_valid.second;
+  many[1199] = expired.second;
+  EXPECT_EQ(sessions_.StillValid(many).size(), 2U);
+  EXPECT_EQ(sessions_.StillValid(many).count(also_valid.second), 1U);
+}
+
 TEST(SessionCookieTest, CookieIsHostOnlySecureHttpOnlyAndStrict) {
   EXPECT_EQ(SessionService::SessionCookie("tok"), "__Host-egov-session=tok; Path=/; Secure; HttpOnly; SameSite=Strict");
   EXPECT_EQ(SessionService::ClearedCookie(),

@@ -1,0 +1,235 @@
+#include "meetings/room_service.h"
+
+#include "crypto/random.h"
+#include "meetings/meeting_repository.h"
+
+namespace egovbox::meetings {
+namespace {
+
+using http::MakeProblem;
+using nlohmann::json;
+
+constexpr std::size_t kMaxHallName = 120;
+constexpr std::size_t kMaxHallDescription = 2000;
+
+struct KnockRecord {
+  std::string id;
+  std::string room_id;
+  std::string employee_id;
+  std::string status;
+  std::optional<std::string> meeting_id;
+};
+
+std::optional<KnockRecord> FindKnock(store::Connection& tx, const std::string& knock_id) {
+  const auto row =
+      tx.QueryOne("SELECT id, room_id, employee_id, status, meeting_id FROM knocks WHERE id = ?", {knock_id});
+  if (!row) return std::nullopt;
+  return KnockRecord{row->Text(0), row->Text(1), row->Text(2), row->Text(3), row->OptionalText(4)};
+}
+
+json KnockJson(const KnockRecord& knock) {
+  return {{"id", knock.id},
+          {"room_id", knock.room_id},
+          {"status", knock.status},
+          {"meeting_id", knock.meeting_id ? json(*knock.meeting_id) : json()}};
+}
+
+http::Status CheckHall(const HallInput& input) {
+  if (input.name.empty() || input.name.size() > kMaxHallName) {
+    return MakeProblem(400, "invalid-field", {{"field", "name"}});
+  }
+  if (input.description.size() > kMaxHallDescription) {
+    return MakeProblem(400, "invalid-field", {{"field", "description"}});
+  }
+  if (input.capacity && (*input.capacity < 1 || *input.capacity > 10000)) {
+    return MakeProblem(400, "invalid-field", {{"field", "capacity"}});
+  }
+  return http::Ok();
+}
+
+}  // namespace
+
+RoomService::RoomService(store::Database& database, audit::AuditLog& audit, MeetingService& meetings,
+                         Messenger& messenger)
+    : database_(database), audit_(audit), meetings_(meetings), messenger_(messenger) {}
+
+http::Result<json> RoomService::List(const std::string& actor_id) {
+  return database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) -> http::Result<json> {
+    json halls = json::array();
+    for (const auto& hall : MeetingRepository::Halls(tx)) halls.push_back(MeetingService::RoomJson(hall));
+    return json{{"personal", MeetingService::RoomJson(MeetingRepository::PersonalRoomOf(tx, actor_id))},
+                {"halls", std::move(halls)}};
+  });
+}
+
+http::Result<json> RoomService::Get(const std::string& room_id) {
+  return database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) -> http::Result<json> {
+    const auto room = MeetingRepository::FindRoom(tx, room_id);
+    if (!room || room->archived) return MakeProblem(404, "room-not-found");
+    return MeetingService::RoomJson(*room);
+  });
+}
+
+http::Result<json> RoomService::PersonalRoomOf(const std::string& employee_id) {
+  return database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) -> http::Result<json> {
+    if (!MeetingRepository::FindPerson(tx, employee_id)) return MakeProblem(404, "employee-not-found");
+    return MeetingService::RoomJson(MeetingRepository::PersonalRoomOf(tx, employee_id));
+  });
+}
+
+http::Result<json> RoomService::CreateHall(const std::string& actor_id, const HallInput& input) {
+  if (auto invalid = CheckHall(input); !invalid) return invalid.problem();
+  const std::int64_t now = meetings_.Now();
+  return database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<json> {
+    Room hall;
+    hall.id = crypto::RandomToken(12);
+    hall.kind = "hall";
+    hall.name = input.name;
+    hall.description = input.description;
+    hall.capacity = input.capacity;
+    hall.lobby = input.lobby;
+    MeetingRepository::InsertHall(tx, hall, now);
+    audit_.Append(tx, {actor_id, "hall.create", hall.id, "", {{"name", hall.name}}});
+    return MeetingService::RoomJson(hall);
+  });
+}
+
+http::Result<json> RoomService::UpdateHall(const std::string& actor_id, const std::string& room_id,
+                                           const HallInput& input) {
+  if (auto invalid = CheckHall(input); !invalid) return invalid.problem();
+  return database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<json> {
+    auto hall = MeetingRepository::FindRoom(tx, room_id);
+    if (!hall || hall->archived || hall->personal()) return MakeProblem(404, "room-not-found");
+    hall->name = input.name;
+    hall->description = input.description;
+    hall->capacity = input.capacity;
+    hall->lobby = input.lobby;
+    MeetingRepository::UpdateHall(tx, *hall);
+    audit_.Append(tx, {actor_id, "hall.update", hall->id, "", {{"name", hall->name}}});
+    return MeetingService::RoomJson(*hall);
+  });
+}
+
+http::Status RoomService::ArchiveHall(const std::string& actor_id, const std::string& room_id) {
+  const std::int64_t now = meetings_.Now();
+  return database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Status {
+    const auto hall = MeetingRepository::FindRoom(tx, room_id);
+    if (!hall || hall->archived || hall->personal()) return MakeProblem(404, "room-not-found");
+    // Meetings still to come keep the hall.
+    if (!MeetingRepository::MeetingIdsInRoom(tx, room_id, now, now + 10LL * 365 * 86400).empty()) {
+      return MakeProblem(409, "room-in-use");
+    }
+    MeetingRepository::ArchiveHall(tx, room_id, now);
+    audit_.Append(tx, {actor_id, "hall.archive", room_id, "", {}});
+    return http::Ok();
+  });
+}
+
+http::Result<JoinPass> RoomService::Enter(const std::string& actor_id, const std::string& room_id) {
+  const std::int64_t now = meetings_.Now();
+  return database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<JoinPass> {
+    const auto room = MeetingRepository::FindRoom(tx, room_id);
+    if (!room || room->archived) return MakeProblem(404, "room-not-found");
+    if (room->personal() && room->owner->id == actor_id) {
+      const Meeting meeting = meetings_.EnsureRoomMeeting(tx, *room, "general", now);
+      return meetings_.IssuePass(meeting, actor_id, now);
+    }
+    if (const auto meeting = meetings_.MeetingOnInRoomFor(tx, room_id, actor_id, now)) {
+      return meetings_.IssuePass(*meeting, actor_id, now);
+    }
+    return MakeProblem(403, room->personal() ? "knock-required" : "not-invited");
+  });
+}
+
+http::Result<json> RoomService::Knock(const std::string& actor_id, const std::string& room_id) {
+  const std::int64_t now = meetings_.Now();
+  Messenger::Batch batch;
+  auto knocked =
+      database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<json> {
+        const auto room = MeetingRepository::FindRoom(tx, room_id);
+        if (!room || room->archived) return MakeProblem(404, "room-not-found");
+        if (!room->personal()) return MakeProblem(403, "not-invited");
+        if (room->owner->id == actor_id || meetings_.MeetingOnInRoomFor(tx, room_id, actor_id, now)) {
+          return MakeProblem(409, "knock-not-needed");
+        }
+        if (messenger_.hub().PresenceOf(room->owner->id) == realtime::Presence::kOffline) {
+          return MakeProblem(409, "room-owner-away");
+        }
+        const auto knocker = MeetingRepository::FindPerson(tx, actor_id);
+        if (!knocker) return MakeProblem(403, "forbidden");
+        // One knock at a time: an earlier pending one is replaced.
+        tx.Execute(
+            "UPDATE knocks SET status = 'withdrawn', decided_at = ? WHERE room_id = ? AND employee_id = ?"
+            " AND status = 'pending'",
+            {now, room_id, actor_id});
+        const KnockRecord knock{crypto::RandomToken(12), room_id, actor_id, "pending", std::nullopt};
+        tx.Execute("INSERT INTO knocks (id, room_id, employee_id, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
+                   {knock.id, room_id, actor_id, now});
+        Messenger::Event(
+            batch, room->owner->id,
+            {{"type", "knock"},
+             {"knock",
+              {{"id", knock.id}, {"room_id", room_id}, {"employee", {{"id", knocker->id}, {"name", knocker->name}}}}}});
+        return KnockJson(knock);
+      });
+  if (knocked) messenger_.Deliver(batch);
+  return knocked;
+}
+
+http::Result<json> RoomService::GetKnock(const std::string& actor_id, const std::string& knock_id) {
+  return database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) -> http::Result<json> {
+    const auto knock = FindKnock(tx, knock_id);
+    if (!knock) return MakeProblem(404, "knock-not-found");
+    const auto room = MeetingRepository::FindRoom(tx, knock->room_id);
+    if (knock->employee_id != actor_id && room->owner->id != actor_id) return MakeProblem(404, "knock-not-found");
+    return KnockJson(*knock);
+  });
+}
+
+http::Result<json> RoomService::AnswerKnock(const std::string& actor_id, const std::string& knock_id, bool admit) {
+  const std::int64_t now = meetings_.Now();
+  Messenger::Batch batch;
+  auto answered =
+      database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<json> {
+        auto knock = FindKnock(tx, knock_id);
+        if (!knock) return MakeProblem(404, "knock-not-found");
+        const auto room = MeetingRepository::FindRoom(tx, knock->room_id);
+        if (room->owner->id != actor_id) return MakeProblem(404, "knock-not-found");
+        if (knock->status != "pending") return MakeProblem(409, "knock-answered");
+        if (admit) {
+          const auto knocker = MeetingRepository::FindPerson(tx, knock->employee_id);
+          if (!knocker) return MakeProblem(409, "knock-answered");
+          Meeting meeting = meetings_.EnsureRoomMeeting(tx, *room, "general", now);
+          meetings_.AddParticipant(tx, meeting, *knocker, now);
+          knock->meeting_id = meeting.id;
+        }
+        knock->status = admit ? "admitted" : "declined";
+        tx.Execute("UPDATE knocks SET status = ?, meeting_id = ?, decided_at = ? WHERE id = ?",
+                   {knock->status, store::OptionalText(knock->meeting_id), now, knock->id});
+        audit_.Append(
+            tx, {actor_id, admit ? "knock.admit" : "knock.decline", knock->id, "", {{"employee", knock->employee_id}}});
+        Messenger::Event(batch, knock->employee_id, {{"type", "knock.answered"}, {"knock", KnockJson(*knock)}});
+        Messenger::Event(batch, actor_id, {{"type", "knock.closed"}, {"knock_id", knock->id}});
+        return KnockJson(*knock);
+      });
+  if (answered) messenger_.Deliver(batch);
+  return answered;
+}
+
+http::Status RoomService::WithdrawKnock(const std::string& actor_id, const std::string& knock_id) {
+  const std::int64_t now = meetings_.Now();
+  Messenger::Batch batch;
+  auto withdrawn = database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Status {
+    const auto knock = FindKnock(tx, knock_id);
+    if (!knock || knock->employee_id != actor_id) return MakeProblem(404, "knock-not-found");
+    if (knock->status != "pending") return http::Ok();
+    tx.Execute("UPDATE knocks SET status = 'withdrawn', decided_at = ? WHERE id = ?", {now, knock_id});
+    const auto room = MeetingRepository::FindRoom(tx, knock->room_id);
+    Messenger::Event(batch, room->owner->id, {{"type", "knock.closed"}, {"knock_id", knock_id}});
+    return http::Ok();
+  });
+  if (withdrawn) messenger_.Deliver(batch);
+  return withdrawn;
+}
+
+}  // namespace egovbox::meetings
