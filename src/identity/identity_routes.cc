@@ -1,6 +1,7 @@
 #include "identity/identity_routes.h"
 
 #include "http/json_input.h"
+#include "http/rfc3339.h"
 #include "identity/personal_code.h"
 
 namespace egovbox::identity {
@@ -98,9 +99,9 @@ Response ListSessions(AccountService& accounts, Request& request) {
   json items = json::array();
   for (const auto& session : *sessions) {
     items.push_back({{"id", session.id},
-                     {"created_at", FormatTime(session.created_at)},
-                     {"last_seen_at", FormatTime(session.last_seen_at)},
-                     {"expires_at", FormatTime(session.expires_at)},
+                     {"created_at", http::FormatRfc3339Utc(session.created_at)},
+                     {"last_seen_at", http::FormatRfc3339Utc(session.last_seen_at)},
+                     {"expires_at", http::FormatRfc3339Utc(session.expires_at)},
                      {"user_agent", session.user_agent},
                      {"client_address", session.client_address},
                      {"current", session.id == request.principal->session_id}});

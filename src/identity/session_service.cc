@@ -8,6 +8,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/random.h"
+#include "http/rfc3339.h"
 #include "identity/employee_repository.h"
 #include "identity/personal_code.h"
 #include "identity/recovery_codes.h"
@@ -37,15 +38,6 @@ http::Problem TooManyAttempts(std::int64_t wait_seconds) {
 
 std::int64_t NowSeconds() {
   return static_cast<std::int64_t>(std::time(nullptr));
-}
-
-std::string FormatTime(std::int64_t seconds) {
-  const std::time_t time = seconds;
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return out;
 }
 
 SessionService::SessionService(store::Database& database, const audit::AuditLog& audit,

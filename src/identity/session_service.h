@@ -84,7 +84,5 @@ class SessionService final : public http::Authenticator {
 
 // Seconds since the epoch, UTC.
 std::int64_t NowSeconds();
-// RFC 3339 UTC ("2026-11-27T23:09:14Z").
-std::string FormatTime(std::int64_t seconds);
 
 }  // namespace egovbox::identity

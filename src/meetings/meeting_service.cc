@@ -60,6 +60,13 @@ bool MayEdit(const Meeting& meeting, const std::string& actor_id) {
   return meeting.organiser.id == actor_id || (invitation != nullptr && invitation->role == kRoleCoHost);
 }
 
+http::Problem BusyProblem(const std::vector<Person>& busy) {
+  http::Problem problem = MakeProblem(409, "invitees-busy", {{"count", busy.size()}});
+  problem.extensions["busy"] = json::array();
+  for (const auto& person : busy) problem.extensions["busy"].push_back(PersonJson(person));
+  return problem;
+}
+
 bool Overlaps(const OccurrenceTime& a, const OccurrenceTime& b) {
   return a.start < b.end && b.start < a.end;
 }
@@ -235,12 +242,7 @@ http::Result<json> MeetingService::Create(const std::string& actor_id, const Mee
         meeting->updated_at = now;
         const auto conflicts = FindConflicts(tx, *meeting);
         if (conflicts.hall_busy) return MakeProblem(409, "hall-busy");
-        if (!conflicts.busy.empty() && !input.allow_conflicts) {
-          http::Problem problem = MakeProblem(409, "invitees-busy", {{"count", conflicts.busy.size()}});
-          problem.extensions["busy"] = json::array();
-          for (const auto& person : conflicts.busy) problem.extensions["busy"].push_back(PersonJson(person));
-          return problem;
-        }
+        if (!conflicts.busy.empty() && !input.allow_conflicts) return BusyProblem(conflicts.busy);
         MeetingRepository::InsertMeeting(tx, *meeting, LocalStart(meeting->starts_at));
         NotifyInvitees(batch, tx, *meeting, meeting->invitations, notify::kKindMeetingInvited, MailPurpose::kInvited,
                        actor_id, now);
@@ -277,12 +279,7 @@ http::Result<json> MeetingService::Update(const std::string& actor_id, const std
         if (!times_changed) meeting.exceptions = current->exceptions;
         const auto conflicts = FindConflicts(tx, meeting);
         if (conflicts.hall_busy) return MakeProblem(409, "hall-busy");
-        if (times_changed && !conflicts.busy.empty() && !input.allow_conflicts) {
-          http::Problem problem = MakeProblem(409, "invitees-busy", {{"count", conflicts.busy.size()}});
-          problem.extensions["busy"] = json::array();
-          for (const auto& person : conflicts.busy) problem.extensions["busy"].push_back(PersonJson(person));
-          return problem;
-        }
+        if (times_changed && !conflicts.busy.empty() && !input.allow_conflicts) return BusyProblem(conflicts.busy);
 
         // Keep the answers of those who stay (unless the time moved: then they are asked again).
         std::vector<Invitation> added, kept, removed;

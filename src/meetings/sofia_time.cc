@@ -234,15 +234,6 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view text) {
   return NaiveSeconds(time) - offset;
 }
 
-std::string FormatRfc3339Utc(std::int64_t utc) {
-  utc = std::clamp(utc, kMinUtc, kMaxUtc);
-  const std::int64_t days = FloorDiv(utc, kSecondsPerDay);
-  const std::int64_t seconds = utc - days * kSecondsPerDay;
-  const LocalDateTime date = CivilFromDays(days);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", date.year, date.month, date.day, seconds / 3600,
-                     seconds / 60 % 60, seconds % 60);
-}
-
 std::optional<LocalDateTime> ParseDate(std::string_view text) {
   Reader reader(text);
   LocalDateTime date;

@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "http/language.h"
+#include "http/rfc3339.h"
 
 namespace egovbox::meetings {
 
@@ -62,8 +63,8 @@ LocalDateTime UtcToSofia(std::int64_t utc);
 // anything else (no time, no offset, a space for "T", leap second 60, day 31 of
 // a 30-day month, offset hours over 23, trailing text).
 std::optional<std::int64_t> ParseRfc3339(std::string_view text);
-// "2026-12-01T08:00:00Z".
-std::string FormatRfc3339Utc(std::int64_t utc);
+// RFC 3339 UTC, the wire format (one implementation, in http).
+using http::FormatRfc3339Utc;
 
 // A calendar date "YYYY-MM-DD" (RFC 3339 full-date); nullopt when malformed or
 // not a real date. Time of day in the result is 00:00:00.

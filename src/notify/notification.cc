@@ -1,6 +1,6 @@
 #include "notify/notification.h"
 
-#include <ctime>
+#include "http/rfc3339.h"
 
 namespace egovbox::notify {
 
@@ -8,17 +8,8 @@ nlohmann::json NotificationJson(const Notification& notification) {
   return {{"id", notification.id},
           {"kind", notification.kind},
           {"payload", notification.payload},
-          {"created_at", Rfc3339Utc(notification.created_at)},
+          {"created_at", http::FormatRfc3339Utc(notification.created_at)},
           {"read", notification.read}};
-}
-
-std::string Rfc3339Utc(std::int64_t unix_seconds) {
-  const std::time_t time = unix_seconds;
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return out;
 }
 
 }  // namespace egovbox::notify

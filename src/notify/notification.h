@@ -31,7 +31,5 @@ struct Notification {
 // the reader's own).
 nlohmann::json NotificationJson(const Notification& notification);
 
-// "2026-12-01T08:00:00Z".
-std::string Rfc3339Utc(std::int64_t unix_seconds);
 
 }  // namespace egovbox::notify

@@ -412,10 +412,5 @@ TEST(SessionCookieTest, CookieIsHostOnlySecureHttpOnlyAndStrict) {
             "__Host-egov-session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
-TEST(SessionTimeTest, FormatTimeIsRfc3339Utc) {
-  EXPECT_EQ(FormatTime(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(FormatTime(1234567890), "2009-02-13T23:31:30Z");
-}
-
 }  // namespace
 }  // namespace egovbox::identity
