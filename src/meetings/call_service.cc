@@ -95,6 +95,8 @@ http::Result<json> CallService::Accept(const std::string& actor_id, const std::s
         auto call = FindCall(tx, call_id);
         if (!call || call->callee.id != actor_id) return MakeProblem(404, "call-not-found");
         if (call->status != "ringing") return MakeProblem(409, "call-ended");
+        // Rung out, though the job that marks it missed has not run yet.
+        if (call->created_at <= now - ring_seconds_) return MakeProblem(409, "call-ended");
         const Room room = MeetingRepository::PersonalRoomOf(tx, call->caller.id);
         Meeting meeting = meetings_.EnsureRoomMeeting(tx, room, "one-to-one", now);
         const auto callee = MeetingRepository::FindPerson(tx, actor_id);

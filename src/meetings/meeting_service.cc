@@ -277,9 +277,15 @@ http::Result<json> MeetingService::Update(const std::string& actor_id, const std
                                    (meeting.recurrence ? ToRrule(*meeting.recurrence) : "") !=
                                        (current->recurrence ? ToRrule(*current->recurrence) : "");
         if (!times_changed) meeting.exceptions = current->exceptions;
+        if (times_changed && meeting.starts_at < now - kPastStartTolerance) return Invalid("starts_at");
         const auto conflicts = FindConflicts(tx, meeting);
         if (conflicts.hall_busy) return MakeProblem(409, "hall-busy");
-        if (times_changed && !conflicts.busy.empty() && !input.allow_conflicts) return BusyProblem(conflicts.busy);
+        // At the old time only those newly invited can be newly busy.
+        std::vector<Person> busy;
+        for (const auto& person : conflicts.busy) {
+          if (times_changed || current->InvitationOf(person.id) == nullptr) busy.push_back(person);
+        }
+        if (!busy.empty() && !input.allow_conflicts) return BusyProblem(busy);
 
         // Keep the answers of those who stay (unless the time moved: then they are asked again).
         std::vector<Invitation> added, kept, removed;

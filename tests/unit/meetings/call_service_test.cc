@@ -164,6 +164,12 @@ TEST_F(CallServiceTest, UnansweredCallIsMissedAfterTheRingTime) {
   EXPECT_EQ(Slug(calls_.Accept(boris_, id)), "409 call-ended");
 }
 
+TEST_F(CallServiceTest, CallThatRangOutCannotBeAcceptedBeforeTheJobMarksItMissed) {
+  const std::string id = Ring();
+  now_ = kMonday + kRingSeconds;
+  EXPECT_EQ(Slug(calls_.Accept(boris_, id)), "409 call-ended");
+}
+
 TEST_F(CallServiceTest, AnsweredCallIsNotMissed) {
   const std::string accepted = Ring();
   ASSERT_TRUE(calls_.Accept(boris_, accepted).ok());

@@ -239,6 +239,16 @@ TEST_F(MeetingServiceTest, BusyInviteesAreNamedUnlessConflictsAreAllowed) {
   EXPECT_THAT(Ids(own.problem().extensions.at("busy")), ElementsAre(ana_));
 }
 
+TEST_F(MeetingServiceTest, EditWarnsOfNewInviteesWhoAreBusyAndRefusesAMoveIntoThePast) {
+  CreateMeeting(carol_, Input(kTuesday, 60));
+  const std::string meeting = CreateMeeting(ana_, Input(kTuesday, 60, {boris_}));
+  // The same time with Carol added: she has her own meeting then.
+  const auto edited = meetings_.Update(ana_, meeting, Input(kTuesday, 60, {boris_, carol_}));
+  EXPECT_EQ(Slug(edited), "409 invitees-busy");
+  EXPECT_THAT(Ids(edited.problem().extensions.at("busy")), ElementsAre(carol_));
+  EXPECT_EQ(Slug(meetings_.Update(ana_, meeting, Input(kMonday - kHour, 60, {boris_}))), "400 invalid-field");
+}
+
 TEST_F(MeetingServiceTest, DeclinedInviteeIsNotBusy) {
   const std::string first = CreateMeeting(ana_, Input(kTuesday, 60, {boris_}));
   ASSERT_TRUE(meetings_.Respond(boris_, first, "declined", "в отпуск съм").ok());
