@@ -27,6 +27,8 @@ export default defineConfig(({ mode }) => ({
       '/api': {
         target: loadEnv(mode, '.', 'EGOVBOX_').EGOVBOX_API ?? 'http://127.0.0.1:8080',
         changeOrigin: false,
+        // /api/v1/ws is a WebSocket.
+        ws: true,
       },
     },
   },

@@ -49,7 +49,7 @@ for (const [screen, options] of [
       if (options === PHONE) await assertAccessible(page, `room with the menu open (${lang}, ${screen})`);
       await page.getByRole('link', { name: ui.colleaguesLink, exact: true }).click();
       await visible(heading1(page, ui.colleaguesHeading));
-      await waitForText(page.getByRole('status'), ui.found(suite.people));
+      await waitForText(page.getByRole('main').getByRole('status'), ui.found(suite.people));
       await assertAccessible(page, `colleagues (${lang}, ${screen})`);
 
       await openMenuIfFolded(page, lang);

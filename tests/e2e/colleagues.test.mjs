@@ -8,7 +8,8 @@ const suite = e2eSuite();
 // Waits until the result cards name exactly `names` and the live region
 // announces their number (both, so that a stale list does not pass).
 async function expectResults(page, lang, names, { timeout } = {}) {
-  const status = page.getByRole('status');
+  // The count is the view's own status line (the layout has live regions too).
+  const status = page.getByRole('main').getByRole('status');
   const cards = page.getByRole('heading', { level: 3 });
   const want = [...names].sort();
   let seen;

@@ -2,8 +2,9 @@
 // directory, serving the built web app from web/dist) and headless Debian
 // chromium driven by playwright-core. Nothing is mocked.
 //
-// A test file calls `const suite = e2eSuite()` once; that starts one server
-// and one browser for the file (before/after hooks) and gives:
+// A test file calls `const suite = e2eSuite()` once (or
+// `e2eSuite({env: {EGOVBOX_…: …}})` for server settings); that starts one
+// server and one browser for the file (before/after hooks) and gives:
 //   suite.test(name, fn)     - node:test's test(); fn gets a helper `t` with
 //                              t.newPage(options) (a fresh browser context, so
 //                              fresh cookies and localStorage), t.server, ...
@@ -121,6 +122,41 @@ export const UI = {
     mistypedCode: 'Кодът изглежда сгрешен при въвеждането. Проверете всеки знак.',
     wrongTotp: 'Кодът за потвърждение не е верен или е изтекъл.',
     notFoundHeading: 'Страницата не е намерена',
+    // Meetings, rooms, calls, notifications.
+    meetingsLink: 'Срещи',
+    meetingsHeading: 'Моите срещи',
+    scheduleLink: 'Насрочване на среща',
+    newMeetingHeading: 'Нова среща',
+    editMeetingLink: 'Редактиране на срещата',
+    editMeetingHeading: 'Промяна на срещата',
+    meetingTitle: 'Заглавие',
+    meetingDate: 'Дата',
+    meetingStart: 'Начало',
+    meetingEnd: 'Край',
+    findInvitee: 'Търсене на служител за покана',
+    addInvitee: (name) => `Добавяне на ${name}`,
+    remindersGroup: 'Напомняния',
+    reminder: { day: '1 ден преди', hour: '1 час преди', quarter: '15 минути преди', five: '5 минути преди', minute: '1 минута преди' },
+    scheduleSubmit: 'Насрочване',
+    join: 'Влизане',
+    inMeeting: 'Вие сте в срещата — видеото идва със следващата версия.',
+    leaveMeeting: 'Излизане от срещата',
+    bell: (unread) => (unread === 0 ? 'Известия' : unread === 1 ? 'Известия: 1 непрочетено' : `Известия: ${unread} непрочетени`),
+    notificationsHeading: 'Известия',
+    reminderText: (title, time) => `„${title}“ започва след ${time} — `,
+    roomButton: 'Стая',
+    enterRoom: 'Влизане',
+    knock: 'Почукване',
+    knocking: (name) => `Почукахте. Изчаквате ${name} да ви пусне…`,
+    knockDialog: (name) => `${name} чука`,
+    admit: 'Пускане',
+    call: 'Обаждане',
+    outgoingCall: (name) => `Обаждане до ${name}`,
+    ringing: 'Звъни…',
+    incomingCall: 'Входящо обаждане',
+    incomingCallText: (name) => `${name} ви търси.`,
+    accept: 'Приемане',
+    online: 'На линия',
   },
   en: {
     languageButton: 'Език / Language: Български',
@@ -173,21 +209,61 @@ export const UI = {
     mistypedCode: 'The code seems to be mistyped. Check each character.',
     wrongTotp: 'The verification code is wrong or has expired.',
     notFoundHeading: 'Page not found',
+    // Meetings, rooms, calls, notifications.
+    meetingsLink: 'Meetings',
+    meetingsHeading: 'My meetings',
+    scheduleLink: 'Schedule a meeting',
+    newMeetingHeading: 'New meeting',
+    editMeetingLink: 'Edit the meeting',
+    editMeetingHeading: 'Edit the meeting',
+    meetingTitle: 'Title',
+    meetingDate: 'Date',
+    meetingStart: 'Starts',
+    meetingEnd: 'Ends',
+    findInvitee: 'Find an employee to invite',
+    addInvitee: (name) => `Add ${name}`,
+    remindersGroup: 'Reminders',
+    reminder: { day: '1 day before', hour: '1 hour before', quarter: '15 minutes before', five: '5 minutes before', minute: '1 minute before' },
+    scheduleSubmit: 'Schedule',
+    join: 'Join',
+    inMeeting: 'You are in the meeting — the video comes with the next release.',
+    leaveMeeting: 'Leave the meeting',
+    bell: (unread) => (unread === 0 ? 'Notifications' : `Notifications: ${unread} unread`),
+    notificationsHeading: 'Notifications',
+    reminderText: (title, time) => `“${title}” starts in ${time} — `,
+    roomButton: 'Room',
+    enterRoom: 'Enter',
+    knock: 'Knock',
+    knocking: (name) => `You knocked. Waiting for ${name} to let you in…`,
+    knockDialog: (name) => `${name} is knocking`,
+    admit: 'Admit',
+    call: 'Call',
+    outgoingCall: (name) => `Calling ${name}`,
+    ringing: 'Ringing…',
+    incomingCall: 'Incoming call',
+    incomingCallText: (name) => `${name} is calling you.`,
+    accept: 'Accept',
+    online: 'Online',
   },
 };
 
 // ---------------------------------------------------------------------------
 // Server
 
-function childEnvironment() {
+// The server's environment: the caller's, without its EGOVBOX_ settings
+// (a developer's shell must not change what is tested), plus `extra` (e.g.
+// {EGOVBOX_REMINDER_INTERVAL: '500ms'}).
+function childEnvironment(extra = {}) {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('EGOVBOX_')) env[key] = value;
   }
-  return { ...env, LANG: 'C.UTF-8', EGOVBOX_ACCESS_LOG: 'off' };
+  return { ...env, LANG: 'C.UTF-8', EGOVBOX_ACCESS_LOG: 'off', ...extra };
 }
 
-export async function startServer() {
+// `env`: more environment variables for `egovbox serve` (its settings, see
+// docs/configuration.md).
+export async function startServer({ env: extraEnv = {} } = {}) {
   assert.ok(
     fs.existsSync(path.join(webRoot, 'index.html')),
     `no built web app in ${webRoot}: run "cd web && npm ci && npm run build"`,
@@ -196,7 +272,7 @@ export async function startServer() {
   const child = spawn(
     binary,
     ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--no-demo', '--web-root', webRoot],
-    { cwd: dataDir, env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dataDir, env: childEnvironment(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';
@@ -274,12 +350,12 @@ export async function startServer() {
 // ---------------------------------------------------------------------------
 // Suite: one server and one browser per test file
 
-export function e2eSuite() {
+export function e2eSuite({ env = {} } = {}) {
   const suite = { server: null, browser: null, people: 0 };
   const file = path.basename(process.argv[1] ?? 'e2e', '.test.mjs');
 
   before(async () => {
-    suite.server = await startServer();
+    suite.server = await startServer({ env });
     suite.browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
   });
   after(async () => {

@@ -67,7 +67,7 @@ suite.test('phone: sign-in, password change, room, colleagues and security fit 3
   await openMenuIfFolded(page, 'en');
   await page.getByRole('link', { name: UI.en.colleaguesLink, exact: true }).tap();
   await visible(heading1(page, UI.en.colleaguesHeading));
-  await waitForText(page.getByRole('status'), UI.en.found(1));
+  await waitForText(page.getByRole('main').getByRole('status'), UI.en.found(1));
   await visible(page.getByRole('heading', { level: 3, name: person.name, exact: true }));
   // Navigating closes the menu.
   assert.equal(await page.getByRole('button', { name: UI.en.menu, exact: true }).getAttribute('aria-expanded'), 'false');

@@ -6,6 +6,9 @@ import { Router } from './app/router';
 import { ServicesContext, type Services } from './app/services';
 import { I18nProvider } from './i18n/I18nContext';
 import { LanguageStore } from './i18n/language';
+import { bindLiveModels, createLiveModels } from './state/live_models';
+import { windowNotifier } from './state/notification_center';
+import { realtimeUrl } from './state/realtime_client';
 import { SessionModel } from './state/session_model';
 import './styles/global.css';
 
@@ -20,12 +23,25 @@ function safeLocalStorage(): Storage | null {
 const language = new LanguageStore(safeLocalStorage(), document.documentElement);
 const client = new ApiClient({ language: () => language.get() });
 const api = new EgovboxApi(client);
+const router = new Router(window);
+const live = createLiveModels({
+  api,
+  language: () => language.get(),
+  navigate: (path) => router.navigate(path),
+  url: () => realtimeUrl(window.location),
+  createSocket: (url) => new WebSocket(url),
+  browser: windowNotifier(window),
+});
 const services: Services = {
   client,
   api,
   session: new SessionModel(api, client),
-  router: new Router(window),
+  router,
+  ...live,
 };
+bindLiveModels(services.session, live);
+// Back online: reconnect now rather than at the end of the back-off.
+window.addEventListener('online', () => live.realtime.retryNow());
 
 render(
   <ServicesContext.Provider value={services}>

@@ -1,15 +1,39 @@
-import type { ApiClient } from './client';
+import { kApiBase, type ApiClient } from './client';
 import type {
+  Availability,
+  AvailabilityRequest,
+  CalendarFeed,
+  Call,
+  CreatedCalendarFeed,
   Department,
   Employee,
+  HallRequest,
+  Id,
   ItemList,
+  JoinTicket,
+  Knock,
   Me,
+  Meeting,
+  MeetingRequest,
+  NotificationPage,
+  Occurrence,
+  Presence,
+  PresenceMap,
   RecoveryCodes,
+  Room,
+  RoomList,
+  RsvpAnswer,
   SessionInfo,
   SessionItem,
   SignInRequest,
   TotpEnrolment,
 } from './types';
+
+// A path segment. An occurrence is named by an RFC 3339 time; ":" is legal
+// in a path segment (RFC 3986 §3.3) and is kept readable.
+export function segment(value: Id | number): string {
+  return encodeURIComponent(String(value)).replace(/%3A/gi, ':');
+}
 
 // The endpoints of /api/v1, one method each. Errors are ApiErrors.
 export class EgovboxApi {
@@ -68,4 +92,182 @@ export class EgovboxApi {
   listDepartments(): Promise<ItemList<Department>> {
     return this.client.request('GET', '/departments');
   }
+
+  // --- Rooms -----------------------------------------------------------------
+
+  listRooms(): Promise<RoomList> {
+    return this.client.request('GET', '/rooms');
+  }
+
+  getRoom(id: Id): Promise<Room> {
+    return this.client.request('GET', `/rooms/${segment(id)}`);
+  }
+
+  // A colleague's personal room (for knocking on it).
+  getEmployeeRoom(employeeId: Id): Promise<Room> {
+    return this.client.request('GET', `/employees/${segment(employeeId)}/room`);
+  }
+
+  createHall(hall: HallRequest): Promise<Room> {
+    return this.client.request('POST', '/rooms', { body: hall });
+  }
+
+  updateHall(id: Id, hall: HallRequest): Promise<Room> {
+    return this.client.request('PUT', `/rooms/${segment(id)}`, { body: hall });
+  }
+
+  archiveHall(id: Id): Promise<void> {
+    return this.client.request('DELETE', `/rooms/${segment(id)}`);
+  }
+
+  joinRoom(id: Id): Promise<JoinTicket> {
+    return this.client.request('POST', `/rooms/${segment(id)}/join`);
+  }
+
+  knock(roomId: Id): Promise<Knock> {
+    return this.client.request('POST', `/rooms/${segment(roomId)}/knocks`);
+  }
+
+  getKnock(id: Id): Promise<Knock> {
+    return this.client.request('GET', `/knocks/${segment(id)}`);
+  }
+
+  admitKnock(id: Id): Promise<Knock> {
+    return this.client.request('POST', `/knocks/${segment(id)}/admit`);
+  }
+
+  declineKnock(id: Id): Promise<Knock> {
+    return this.client.request('POST', `/knocks/${segment(id)}/decline`);
+  }
+
+  withdrawKnock(id: Id): Promise<void> {
+    return this.client.request('DELETE', `/knocks/${segment(id)}`);
+  }
+
+  // --- Meetings --------------------------------------------------------------
+
+  createMeeting(request: MeetingRequest): Promise<Meeting> {
+    return this.client.request('POST', '/meetings', { body: request });
+  }
+
+  checkAvailability(request: AvailabilityRequest): Promise<Availability> {
+    return this.client.request('POST', '/meetings/availability', { body: request });
+  }
+
+  // Occurrences from `from` to `to` (RFC 3339; the server's default is the
+  // next 7 days, at most 62 days).
+  upcomingMeetings(range: { from?: string; to?: string } = {}, signal?: AbortSignal): Promise<{ occurrences: Occurrence[] }> {
+    return this.client.request('GET', '/meetings/upcoming', { query: { from: range.from, to: range.to }, signal });
+  }
+
+  getMeeting(id: Id): Promise<Meeting> {
+    return this.client.request('GET', `/meetings/${segment(id)}`);
+  }
+
+  updateMeeting(id: Id, request: MeetingRequest): Promise<Meeting> {
+    return this.client.request('PUT', `/meetings/${segment(id)}`, { body: request });
+  }
+
+  cancelMeeting(id: Id): Promise<void> {
+    return this.client.request('DELETE', `/meetings/${segment(id)}`);
+  }
+
+  moveOccurrence(id: Id, occurrence: string, times: { starts_at: string; ends_at: string }): Promise<Meeting> {
+    return this.client.request('PUT', `/meetings/${segment(id)}/occurrences/${segment(occurrence)}`, { body: times });
+  }
+
+  cancelOccurrence(id: Id, occurrence: string): Promise<void> {
+    return this.client.request('DELETE', `/meetings/${segment(id)}/occurrences/${segment(occurrence)}`);
+  }
+
+  rsvp(id: Id, response: RsvpAnswer, comment: string): Promise<Meeting> {
+    return this.client.request('PUT', `/meetings/${segment(id)}/rsvp`, { body: { response, comment } });
+  }
+
+  // null: back to the meeting's defaults; []: no reminders.
+  setMyReminders(id: Id, offsets: number[] | null): Promise<Meeting> {
+    return this.client.request('PUT', `/meetings/${segment(id)}/reminders`, { body: { offsets } });
+  }
+
+  joinMeeting(id: Id): Promise<JoinTicket> {
+    return this.client.request('POST', `/meetings/${segment(id)}/join`);
+  }
+
+  leaveMeeting(id: Id): Promise<void> {
+    return this.client.request('POST', `/meetings/${segment(id)}/leave`);
+  }
+
+  // --- Calendar feed ---------------------------------------------------------
+
+  getCalendarFeed(): Promise<CalendarFeed> {
+    return this.client.request('GET', '/me/calendar-feed');
+  }
+
+  // The URL is in this answer only (the server keeps its hash).
+  createCalendarFeed(): Promise<CreatedCalendarFeed> {
+    return this.client.request('POST', '/me/calendar-feed');
+  }
+
+  revokeCalendarFeed(): Promise<void> {
+    return this.client.request('DELETE', '/me/calendar-feed');
+  }
+
+  // --- Calls -----------------------------------------------------------------
+
+  startCall(calleeId: Id): Promise<Call> {
+    return this.client.request('POST', '/calls', { body: { callee_id: calleeId } });
+  }
+
+  getCall(id: Id): Promise<Call> {
+    return this.client.request('GET', `/calls/${segment(id)}`);
+  }
+
+  acceptCall(id: Id): Promise<Call> {
+    return this.client.request('POST', `/calls/${segment(id)}/accept`);
+  }
+
+  declineCall(id: Id): Promise<Call> {
+    return this.client.request('POST', `/calls/${segment(id)}/decline`);
+  }
+
+  hangUp(id: Id): Promise<void> {
+    return this.client.request('DELETE', `/calls/${segment(id)}`);
+  }
+
+  // --- Notifications and presence ----------------------------------------------
+
+  listNotifications(page: { limit?: number; before?: Id } = {}): Promise<NotificationPage> {
+    return this.client.request('GET', '/notifications', {
+      query: { limit: page.limit === undefined ? undefined : String(page.limit), before: page.before },
+    });
+  }
+
+  markNotificationRead(id: Id): Promise<void> {
+    return this.client.request('POST', `/notifications/${segment(id)}/read`);
+  }
+
+  markAllNotificationsRead(): Promise<void> {
+    return this.client.request('POST', '/notifications/read-all');
+  }
+
+  // The presence of each of `ids` (at most kPresenceBatch of them; the
+  // server looks at no more); without ids, one's own.
+  getPresence(ids: Id[] = [], signal?: AbortSignal): Promise<PresenceMap> {
+    return this.client.request('GET', '/presence', {
+      query: { ids: ids.length > 0 ? ids.map(String).join(',') : undefined },
+      signal,
+    });
+  }
+
+  setDoNotDisturb(doNotDisturb: boolean): Promise<{ presence: Presence; do_not_disturb?: boolean }> {
+    return this.client.request('PUT', '/me/presence', { body: { do_not_disturb: doNotDisturb } });
+  }
+}
+
+// The server reads at most this many ids of one GET /presence.
+export const kPresenceBatch = 200;
+
+// The address of a meeting's .ics file, for a plain download link.
+export function meetingCalendarUrl(id: Id): string {
+  return `${kApiBase}/meetings/${segment(id)}/calendar.ics`;
 }

@@ -106,3 +106,13 @@ function retryAfterOf(problem: Problem, response: Response): number | null {
   const date = Date.parse(header);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
+
+// The field an invalid-field problem names: its "field" member, or else
+// the quoted name in its detail ("Полето „recurrence.interval“ липсва…",
+// 'The field "title" is …'), as servers that name it only there send.
+export function invalidFieldName(error: ApiError): string {
+  if (typeof error.problem.field === 'string') return error.problem.field;
+  if (error.slug !== 'invalid-field') return '';
+  const match = /[„"“]([A-Za-z_][\w.[\]]*)[“"”]/.exec(error.detail ?? '');
+  return match ? match[1] : '';
+}

@@ -79,3 +79,218 @@ export type PasswordViolation =
   | 'same-as-current'
   | 'too-common'
   | 'too-few-character-kinds';
+
+// --- Meetings, rooms, calls, notifications (docs/meetings.md) ---------------
+
+// Ids travel as JSON strings; compare them with sameId() in case a number
+// slips through.
+export type Id = string;
+
+export function sameId(a: Id | number | null | undefined, b: Id | number | null | undefined): boolean {
+  return a !== null && a !== undefined && b !== null && b !== undefined && String(a) === String(b);
+}
+
+export type Presence = 'online' | 'in-meeting' | 'do-not-disturb' | 'offline';
+
+export interface Person {
+  id: Id;
+  name: string;
+}
+
+export interface Room {
+  id: Id;
+  kind: 'personal' | 'hall';
+  name: string;
+  description: string;
+  capacity: number | null;
+  lobby: boolean;
+  owner: Person | null;
+}
+
+export interface RoomList {
+  personal: Room;
+  halls: Room[];
+}
+
+export interface HallRequest {
+  name: string;
+  description?: string;
+  capacity?: number | null;
+  lobby?: boolean;
+}
+
+// The answer of POST /rooms/{id}/join and POST /meetings/{id}/join.
+export interface JoinTicket {
+  meeting_id: Id;
+  capability: string;
+  expires_at: string;
+}
+
+export type KnockStatus = 'pending' | 'admitted' | 'declined' | 'withdrawn';
+
+export interface Knock {
+  id: Id;
+  room_id: Id;
+  status: KnockStatus;
+  meeting_id: Id | null;
+}
+
+export type Weekday = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU';
+export const kWeekdays: readonly Weekday[] = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+export type Frequency = 'daily' | 'weekly' | 'monthly';
+
+export interface Recurrence {
+  frequency: Frequency;
+  interval: number;
+  weekdays?: Weekday[];
+  until: string | null; // YYYY-MM-DD
+  count: number | null;
+}
+
+export type MeetingKind = 'one-to-one' | 'operational' | 'general';
+export const kMeetingKinds: readonly MeetingKind[] = ['one-to-one', 'operational', 'general'];
+
+export type InviteeRole = 'host' | 'co-host' | 'participant';
+export type InviteeResponse = 'needs-action' | 'accepted' | 'declined' | 'tentative';
+export type RsvpAnswer = Exclude<InviteeResponse, 'needs-action'>;
+
+export interface Invitee {
+  employee_id: Id;
+  name: string;
+  department: string;
+  role: InviteeRole;
+  response: InviteeResponse;
+  comment: string;
+}
+
+export interface OccurrenceException {
+  occurrence: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  cancelled: boolean;
+}
+
+export interface OccurrenceTimes {
+  occurrence: string;
+  starts_at: string;
+  ends_at: string;
+}
+
+export interface Meeting {
+  id: Id;
+  title: string;
+  agenda: string;
+  kind: MeetingKind;
+  room: Room;
+  organiser: Person;
+  starts_at: string;
+  ends_at: string;
+  recurrence: Recurrence | null;
+  status: 'scheduled' | 'cancelled';
+  sequence: number;
+  reminder_offsets: number[];
+  // Empty only in the answer to a change by which a co-host removed
+  // themselves.
+  my_role: InviteeRole | '';
+  my_response: InviteeResponse | '';
+  my_comment: string;
+  my_reminder_offsets: number[];
+  invitees: Invitee[];
+  exceptions: OccurrenceException[];
+  next_occurrence: OccurrenceTimes | null;
+  join_opens_at: string | null;
+}
+
+export interface Occurrence {
+  meeting_id: Id;
+  occurrence: string;
+  title: string;
+  kind: MeetingKind;
+  room: { id: Id; name: string; kind: 'personal' | 'hall' };
+  organiser: Person;
+  starts_at: string;
+  ends_at: string;
+  my_role: InviteeRole;
+  my_response: InviteeResponse;
+  status: 'scheduled' | 'cancelled';
+  recurring: boolean;
+  join_opens_at: string;
+}
+
+export interface MeetingRequest {
+  title: string;
+  agenda?: string;
+  kind?: MeetingKind;
+  room_id?: Id;
+  starts_at: string;
+  ends_at: string;
+  recurrence?: Recurrence | null;
+  invitees: Array<{ employee_id: Id; role?: InviteeRole }>;
+  departments?: string[];
+  reminder_offsets?: number[];
+  allow_conflicts?: boolean;
+}
+
+export interface AvailabilityRequest {
+  starts_at: string;
+  ends_at: string;
+  recurrence?: Recurrence | null;
+  invitees: Array<{ employee_id: Id }>;
+  departments?: string[];
+  room_id?: Id;
+  meeting_id?: Id;
+}
+
+export interface Availability {
+  busy: Person[];
+  hall_busy: boolean;
+}
+
+export type CallStatus = 'ringing' | 'accepted' | 'declined' | 'missed' | 'cancelled';
+
+export interface Call {
+  id: Id;
+  status: CallStatus;
+  caller: Person;
+  callee: Person;
+  meeting_id: Id | null;
+}
+
+export type NotificationKind =
+  | 'meeting.invited'
+  | 'meeting.rescheduled'
+  | 'meeting.cancelled'
+  | 'meeting.reminder'
+  | 'call.missed';
+
+// The payload depends on the kind (see notification_text.ts); read it
+// defensively, a newer server may send kinds this build does not know.
+export interface AppNotification {
+  id: Id;
+  kind: NotificationKind | string;
+  payload: Record<string, unknown>;
+  created_at: string;
+  read: boolean;
+}
+
+export interface NotificationPage {
+  notifications: AppNotification[];
+  unread: number;
+}
+
+// Only the hash of the subscription's secret is stored: its URL is in the
+// answer to POST only, never in GET.
+export interface CalendarFeed {
+  active: boolean;
+  created_at: string | null;
+}
+
+export interface CreatedCalendarFeed extends CalendarFeed {
+  url: string;
+}
+
+// GET /presence?ids=…: each id asked for, with its presence.
+export interface PresenceMap {
+  presence: Record<string, Presence>;
+}

@@ -34,7 +34,7 @@ describe('App', () => {
     const nav = screen.getByRole('navigation', { name: 'Основна навигация' });
     expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('Моята стая');
     expect(screen.getByRole('link', { name: 'Към основното съдържание' })).toBeTruthy();
-    expect(screen.getByText('Нямате предстоящи срещи.')).toBeTruthy();
+    expect(await screen.findByText('Нямате предстоящи срещи.')).toBeTruthy();
     fireEvent.click(screen.getByRole('link', { name: 'Сигурност' }));
     await screen.findByRole('heading', { level: 1, name: 'Сигурност' });
     expect(window.location.pathname).toBe('/security');

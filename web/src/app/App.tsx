@@ -1,5 +1,11 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { ColleaguesView } from '../colleagues/ColleaguesView';
+import { MeetingFormView } from '../meetings/MeetingFormView';
+import { MeetingView } from '../meetings/MeetingView';
+import { MyMeetingsView } from '../meetings/MyMeetingsView';
+import { NotificationsView } from '../notifications/NotificationsView';
+import { HallsView } from '../rooms/HallsView';
+import { RoomPageView } from '../rooms/RoomPageView';
 import { RoomView } from '../room/RoomView';
 import { RequiredPasswordView } from '../security/RequiredPasswordView';
 import { RequiredTotpView } from '../security/RequiredTotpView';
@@ -7,7 +13,7 @@ import { SecurityView } from '../security/SecurityView';
 import { SignInView } from '../signin/SignInView';
 import { AppLayout } from './AppLayout';
 import { NotFoundView } from './NotFoundView';
-import { kPaths, routeOf } from './router';
+import { kPaths, matchRoute } from './router';
 import { useServices } from './services';
 import { LoadingView, UnavailableView } from './StatusViews';
 import { useStore } from './use_store';
@@ -19,7 +25,7 @@ export function App() {
   const { session, router } = useServices();
   const state = useStore(session.state);
   const path = useStore(router.path);
-  const route = routeOf(path);
+  const { name: route, id } = matchRoute(path);
   const returnTo = useRef<string | null>(null);
   const previousPhase = useRef(state.phase);
 
@@ -59,17 +65,42 @@ export function App() {
   }
   const me = state.me;
   if (!me) return <LoadingView />;
-  return (
-    <AppLayout userName={me.name}>
-      {route === 'room' || route === 'signin' ? (
-        <RoomView key="room" me={me} />
-      ) : route === 'colleagues' ? (
-        <ColleaguesView key="colleagues" />
-      ) : route === 'security' ? (
-        <SecurityView key="security" me={me} />
-      ) : (
-        <NotFoundView key="not-found" />
-      )}
-    </AppLayout>
-  );
+  // Keyed by the path: another meeting or room is a new view.
+  let view;
+  switch (route) {
+    case 'room':
+    case 'signin':
+      view = <RoomView key="room" me={me} />;
+      break;
+    case 'meetings':
+      view = <MyMeetingsView key="meetings" />;
+      break;
+    case 'meeting-new':
+      view = <MeetingFormView key="meeting-new" me={me} meetingId={null} />;
+      break;
+    case 'meeting':
+      view = <MeetingView key={path} me={me} meetingId={id ?? ''} />;
+      break;
+    case 'meeting-edit':
+      view = <MeetingFormView key={path} me={me} meetingId={id} />;
+      break;
+    case 'room-page':
+      view = <RoomPageView key={path} me={me} roomId={id ?? ''} />;
+      break;
+    case 'halls':
+      view = <HallsView key="halls" me={me} />;
+      break;
+    case 'notifications':
+      view = <NotificationsView key="notifications" />;
+      break;
+    case 'colleagues':
+      view = <ColleaguesView key="colleagues" />;
+      break;
+    case 'security':
+      view = <SecurityView key="security" me={me} />;
+      break;
+    default:
+      view = <NotFoundView key="not-found" />;
+  }
+  return <AppLayout me={me}>{view}</AppLayout>;
 }

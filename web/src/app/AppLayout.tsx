@@ -1,32 +1,52 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Me } from '../api/types';
+import { CallDialogs } from '../calls/CallDialogs';
 import { useI18n } from '../i18n/I18nContext';
 import type { MessageKey } from '../i18n/i18n';
 import { Button } from '../ui/Button';
 import { classes } from '../ui/classes';
+import { NotificationBell } from '../notifications/NotificationBell';
+import { KnockDialog } from '../rooms/KnockDialog';
 import { Brand } from './Brand';
+import { ConnectionNotice } from './ConnectionNotice';
+import { DoNotDisturbToggle } from './DoNotDisturbToggle';
 import { LanguageSwitch } from './LanguageSwitch';
 import styles from './Layout.module.css';
 import { Link } from './Link';
+import { LiveRegion } from './LiveRegion';
 import { PageFrame } from './PageFrame';
+import { kHallManagerRoles } from './roles';
 import { kPaths, routeOf, type RouteName } from './router';
 import { useServices } from './services';
 import { useStore } from './use_store';
 
-const kNavItems: Array<{ route: RouteName; path: string; label: MessageKey }> = [
-  { route: 'room', path: kPaths.room, label: 'nav.room' },
-  { route: 'colleagues', path: kPaths.colleagues, label: 'nav.colleagues' },
-  { route: 'security', path: kPaths.security, label: 'nav.security' },
+interface NavItem {
+  routes: RouteName[];
+  path: string;
+  label: MessageKey;
+  // Shown only to people with one of these roles.
+  roles?: string[];
+}
+
+const kNavItems: NavItem[] = [
+  { routes: ['room'], path: kPaths.room, label: 'nav.room' },
+  { routes: ['meetings', 'meeting', 'meeting-new', 'meeting-edit'], path: kPaths.meetings, label: 'nav.meetings' },
+  { routes: ['colleagues'], path: kPaths.colleagues, label: 'nav.colleagues' },
+  { routes: ['security'], path: kPaths.security, label: 'nav.security' },
+  { routes: ['halls'], path: kPaths.halls, label: 'nav.halls', roles: kHallManagerRoles },
 ];
 
-// The frame of every signed-in view: skip link, header with navigation and
-// account controls, <main>, footer. On narrow screens the navigation folds
-// behind a "Menu" button.
-export function AppLayout(props: { userName: string; children: ComponentChildren }) {
+// The frame of every signed-in view: skip link, header with navigation,
+// notifications bell and account controls, <main>, footer; the call and
+// knock dialogs and the live region. On narrow screens the navigation folds
+// behind a "Menu" button (the bell stays beside it).
+export function AppLayout(props: { me: Me; children: ComponentChildren }) {
   const { t } = useI18n();
   const { router, session } = useServices();
   const path = useStore(router.path);
   const current = routeOf(path);
+  const navItems = kNavItems.filter((item) => !item.roles || item.roles.some((role) => props.me.roles.includes(role)));
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
 
@@ -36,6 +56,7 @@ export function AppLayout(props: { userName: string; children: ComponentChildren
   const bar = (
     <>
       <Brand linked />
+      <NotificationBell current={current === 'notifications'} />
       <button
         ref={menuButton}
         type="button"
@@ -61,12 +82,12 @@ export function AppLayout(props: { userName: string; children: ComponentChildren
       >
         <nav aria-label={t('nav.label')}>
           <ul class={styles.navList}>
-            {kNavItems.map((item) => (
-              <li key={item.route}>
+            {navItems.map((item) => (
+              <li key={item.path}>
                 <Link
                   href={item.path}
                   class={styles.navLink}
-                  aria-current={current === item.route ? 'page' : undefined}
+                  aria-current={item.routes.includes(current) ? 'page' : undefined}
                 >
                   {t(item.label)}
                 </Link>
@@ -77,8 +98,9 @@ export function AppLayout(props: { userName: string; children: ComponentChildren
         <div class={styles.account}>
           <span class={styles.userName}>
             <span class="visually-hidden">{t('layout.signed_in_as')} </span>
-            {props.userName}
+            {props.me.name}
           </span>
+          <DoNotDisturbToggle />
           <LanguageSwitch />
           <Button variant="secondary" onClick={() => void session.signOut()}>
             {t('layout.sign_out')}
@@ -88,7 +110,18 @@ export function AppLayout(props: { userName: string; children: ComponentChildren
     </>
   );
   return (
-    <PageFrame bar={bar} narrow={false}>
+    <PageFrame
+      bar={bar}
+      narrow={false}
+      notice={<ConnectionNotice />}
+      overlay={
+        <>
+          <LiveRegion />
+          <CallDialogs />
+          <KnockDialog />
+        </>
+      }
+    >
       {props.children}
     </PageFrame>
   );

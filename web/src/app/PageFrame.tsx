@@ -5,13 +5,22 @@ import { kMainId, SkipLink } from './SkipLink';
 
 // What every layout has: skip link, a header bar (its content is the
 // layout's), <main> as wide as the workspace or narrow, footer.
-export function PageFrame(props: { bar: ComponentChildren; narrow: boolean; children: ComponentChildren }) {
+// `notice` sits under the header bar; `overlay` (dialogs, live region) after
+// the footer.
+export function PageFrame(props: {
+  bar: ComponentChildren;
+  narrow: boolean;
+  notice?: ComponentChildren;
+  overlay?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const { t } = useI18n();
   return (
     <div class={styles.page}>
       <SkipLink class={styles.skipLink} />
       <header class={styles.header}>
         <div class={styles.bar}>{props.bar}</div>
+        {props.notice}
       </header>
       <main id={kMainId} tabIndex={-1} class={props.narrow ? styles.narrowMain : styles.main}>
         {props.children}
@@ -21,6 +30,7 @@ export function PageFrame(props: { bar: ComponentChildren; narrow: boolean; chil
           {t('app.name')} · {t('app.organisation')}
         </p>
       </footer>
+      {props.overlay}
     </div>
   );
 }

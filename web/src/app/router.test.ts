@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanPath, Router, routeOf } from './router';
+import { cleanPath, matchRoute, meetingEditPath, meetingPath, roomPath, Router, routeOf } from './router';
 
 describe('routeOf', () => {
   it('maps paths to views, ignoring a trailing slash', () => {
@@ -9,6 +9,19 @@ describe('routeOf', () => {
     expect(routeOf('/security')).toBe('security');
     expect(routeOf('/signin')).toBe('signin');
     expect(routeOf('/nowhere')).toBe('not-found');
+  });
+
+  it('reads the id of meeting and room paths', () => {
+    expect(matchRoute('/meetings')).toEqual({ name: 'meetings', id: null });
+    expect(matchRoute('/meetings/new')).toEqual({ name: 'meeting-new', id: null });
+    expect(matchRoute('/meetings/m%2F1')).toEqual({ name: 'meeting', id: 'm/1' });
+    expect(matchRoute('/meetings/42/edit/')).toEqual({ name: 'meeting-edit', id: '42' });
+    expect(matchRoute('/rooms/r7')).toEqual({ name: 'room-page', id: 'r7' });
+    expect(matchRoute('/rooms/%E0%A4%A')).toEqual({ name: 'not-found', id: null });
+    expect(matchRoute('/meetings/1/2')).toEqual({ name: 'not-found', id: null });
+    expect(meetingPath('m/1')).toBe('/meetings/m%2F1');
+    expect(meetingEditPath(42)).toBe('/meetings/42/edit');
+    expect(roomPath('r7')).toBe('/rooms/r7');
   });
 
   it('reads a path that starts with several slashes as one that starts with one', () => {

@@ -1,24 +1,84 @@
 import { Store } from '../state/store';
 
-export type RouteName = 'room' | 'colleagues' | 'security' | 'signin' | 'not-found';
+export type RouteName =
+  | 'room'
+  | 'meetings'
+  | 'meeting-new'
+  | 'meeting'
+  | 'meeting-edit'
+  | 'room-page'
+  | 'halls'
+  | 'notifications'
+  | 'colleagues'
+  | 'security'
+  | 'signin'
+  | 'not-found';
 
 const kRoutes: Record<string, RouteName> = {
   '/': 'room',
+  '/meetings': 'meetings',
+  '/meetings/new': 'meeting-new',
+  '/halls': 'halls',
+  '/notifications': 'notifications',
   '/colleagues': 'colleagues',
   '/security': 'security',
   '/signin': 'signin',
 };
 
-export const kPaths: Record<Exclude<RouteName, 'not-found'>, string> = {
+// Paths with an id: /meetings/{id}, /meetings/{id}/edit, /rooms/{id}.
+const kParamRoutes: Array<[RegExp, RouteName]> = [
+  [/^\/meetings\/([^/]+)$/, 'meeting'],
+  [/^\/meetings\/([^/]+)\/edit$/, 'meeting-edit'],
+  [/^\/rooms\/([^/]+)$/, 'room-page'],
+];
+
+export const kPaths = {
   room: '/',
+  meetings: '/meetings',
+  meetingNew: '/meetings/new',
+  halls: '/halls',
+  notifications: '/notifications',
   colleagues: '/colleagues',
   security: '/security',
   signin: '/signin',
-};
+} as const;
+
+export interface Route {
+  name: RouteName;
+  // The {id} of a path that has one, decoded.
+  id: string | null;
+}
+
+export function matchRoute(path: string): Route {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const fixed = kRoutes[trimmed];
+  if (fixed) return { name: fixed, id: null };
+  for (const [pattern, name] of kParamRoutes) {
+    const match = pattern.exec(trimmed);
+    if (!match) continue;
+    try {
+      return { name, id: decodeURIComponent(match[1]) };
+    } catch {
+      return { name: 'not-found', id: null };
+    }
+  }
+  return { name: 'not-found', id: null };
+}
 
 export function routeOf(path: string): RouteName {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  return kRoutes[trimmed] ?? 'not-found';
+  return matchRoute(path).name;
+}
+
+export function meetingPath(id: string | number): string {
+  return `/meetings/${encodeURIComponent(String(id))}`;
+}
+
+export function meetingEditPath(id: string | number): string {
+  return `${meetingPath(id)}/edit`;
+}
+
+export function roomPath(id: string | number): string {
+  return `/rooms/${encodeURIComponent(String(id))}`;
 }
 
 // One leading slash: a path that starts with "//" (https://host//x) would

@@ -12,14 +12,23 @@ import styles from './ColleaguesView.module.css';
 import { EmployeeCard } from './EmployeeCard';
 
 // The directory of colleagues: search by name, position or code, filter by
-// department. The count of results is announced in a live region.
+// department; each card shows presence and offers a call. The count of
+// results is announced in a live region.
 export function ColleaguesView() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { api } = useServices();
+  const { api, presence, session } = useServices();
+  const me = useStore(session.state).me;
   const search = useMemo(
-    () => new DirectorySearch((query, signal) => api.searchEmployees(query, signal)),
-    [api],
+    () =>
+      new DirectorySearch(async (query, signal) => {
+        const answer = await api.searchEmployees(query, signal);
+        // The directory carries no presence: ask for the people found (the
+        // cards show it when it comes); live events update it from here on.
+        if (!signal.aborted) void presence.watch(answer.items.map((employee) => employee.id));
+        return answer;
+      }),
+    [api, presence],
   );
   const state = useStore(search.state);
   const [departments, setDepartments] = useState<Department[]>([]);
@@ -91,7 +100,7 @@ export function ColleaguesView() {
         <ul class={styles.results}>
           {state.results.map((employee) => (
             <li key={employee.id}>
-              <EmployeeCard employee={employee} />
+              <EmployeeCard employee={employee} isMe={me !== null && String(me.id) === String(employee.id)} />
             </li>
           ))}
         </ul>

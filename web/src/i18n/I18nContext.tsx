@@ -1,7 +1,15 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useMemo } from 'preact/hooks';
 import { useStore } from '../app/use_store';
-import { formatDateTime, formatWait } from './format';
+import {
+  formatDateTime,
+  formatList,
+  formatPlainDate,
+  formatSeconds,
+  formatTime,
+  formatTimeRange,
+  formatWait,
+} from './format';
 import {
   translate,
   translateDynamic,
@@ -21,6 +29,14 @@ export interface I18n {
   td: (key: string, params?: Params) => string | null;
   dateTime: (iso: string) => string;
   wait: (seconds: number) => string;
+  // Europe/Sofia: "09:30"; "4 май 2026 г., 10:00 – 11:00".
+  time: (iso: string) => string;
+  timeRange: (startIso: string, endIso: string) => string;
+  // A plain date "2026-05-04".
+  date: (date: string, style?: 'weekday' | 'long' | 'short') => string;
+  list: (items: string[]) => string;
+  // "1 ден", "2 часа и 15 минути".
+  seconds: (seconds: number) => string;
   setLang: (lang: Lang) => void;
 }
 
@@ -32,6 +48,11 @@ export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
     td: (key, params) => translateDynamic(lang, key, params),
     dateTime: (iso) => formatDateTime(lang, iso),
     wait: (seconds) => formatWait(lang, seconds),
+    time: (iso) => formatTime(lang, iso),
+    timeRange: (start, end) => formatTimeRange(lang, start, end),
+    date: (date, style) => formatPlainDate(lang, date, style),
+    list: (items) => formatList(lang, items),
+    seconds: (seconds) => formatSeconds(lang, seconds),
     setLang,
   };
 }

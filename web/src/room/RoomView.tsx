@@ -2,11 +2,14 @@ import type { Me } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { Card } from '../ui/Card';
 import { PageHeading } from '../ui/PageHeading';
+import { EnterMyRoom } from './EnterMyRoom';
+import { RecentNotificationsCard } from './RecentNotificationsCard';
 import styles from './RoomView.module.css';
+import { UpcomingMeetingsCard } from './UpcomingMeetingsCard';
 
-// The personal room (S1, S2): the person's own page. Its cards are filled by
-// later features (meetings, documents, notifications); for now they say
-// that there is nothing yet.
+// The personal room (S1, S2): the person's own page, with "Enter my room",
+// the coming meetings (countdown, join) and the newest notifications.
+// Documents come later.
 export function RoomView(props: { me: Me }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -43,17 +46,14 @@ export function RoomView(props: { me: Me }) {
             </div>
           ) : null}
         </dl>
+        <EnterMyRoom />
       </div>
       <div class={styles.cards}>
-        <Card title={t('room.meetings.title')}>
-          <p class={styles.empty}>{t('room.meetings.empty')}</p>
-        </Card>
+        <UpcomingMeetingsCard />
         <Card title={t('room.documents.title')}>
           <p class={styles.empty}>{t('room.documents.empty')}</p>
         </Card>
-        <Card title={t('room.notifications.title')}>
-          <p class={styles.empty}>{t('room.notifications.empty')}</p>
-        </Card>
+        <RecentNotificationsCard />
       </div>
     </>
   );

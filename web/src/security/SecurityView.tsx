@@ -4,6 +4,7 @@ import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
 import { Card } from '../ui/Card';
 import { PageHeading } from '../ui/PageHeading';
+import { CalendarFeedSection } from './CalendarFeedSection';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import styles from './Security.module.css';
 import { SessionsList } from './SessionsList';
@@ -33,6 +34,9 @@ export function SecurityView(props: { me: Me }) {
               setSessionsKey((key) => key + 1);
             }}
           />
+        </Card>
+        <Card title={t('calendar_feed.title')}>
+          <CalendarFeedSection />
         </Card>
       </div>
     </>

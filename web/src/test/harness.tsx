@@ -10,7 +10,10 @@ import { ServicesContext, type Services } from '../app/services';
 import { I18nProvider } from '../i18n/I18nContext';
 import type { Lang } from '../i18n/i18n';
 import { LanguageStore } from '../i18n/language';
+import { bindLiveModels, createLiveModels } from '../state/live_models';
+import type { BrowserNotifier, BrowserPermission } from '../state/notification_center';
 import { SessionModel } from '../state/session_model';
+import { fakeSockets } from './fake_socket';
 
 export interface FakeRequest {
   method: string;
@@ -78,15 +81,63 @@ export const kSignedIn: FakeResponse = {
   body: { csrf_token: 'csrf-1', must_change_password: false, must_enroll_totp: false },
 };
 
-export function makeServices(routes: Record<string, FakeRoute>, options: { lang?: Lang; path?: string } = {}) {
+// Answers for the routes that the layout and the room ask for on their own,
+// so that a test need not list them; a test's own routes win.
+export const kQuietRoutes: Record<string, FakeRoute> = {
+  'GET /notifications': { body: { notifications: [], unread: 0 } },
+  'GET /meetings/upcoming': { body: { occurrences: [] } },
+  'GET /rooms': {
+    body: {
+      personal: { id: 'r-u1', kind: 'personal', name: 'Стаята на Мария Иванова', description: '', capacity: null, lobby: false, owner: { id: 'u1', name: 'Мария Иванова' } },
+      halls: [],
+    },
+  },
+};
+
+// The browser's Notification API as a test sees it: `shown` collects what
+// would have popped up.
+export function fakeNotifier(initial: BrowserPermission = 'default') {
+  let permission = initial;
+  const shown: Array<{ title: string; body: string; tag: string; onClick: () => void }> = [];
+  const requests: number[] = [];
+  const notifier: BrowserNotifier = {
+    permission: () => permission,
+    request: async () => {
+      requests.push(1);
+      permission = 'granted';
+      return permission;
+    },
+    show: (options) => shown.push(options),
+  };
+  return { notifier, shown, requests };
+}
+
+export function makeServices(
+  routes: Record<string, FakeRoute>,
+  options: { lang?: Lang; path?: string; live?: boolean; permission?: BrowserPermission } = {},
+) {
   window.localStorage.clear();
   if (options.lang) window.localStorage.setItem('egovbox.lang', options.lang);
   window.history.replaceState(null, '', options.path ?? '/');
-  const server = fakeServer(routes);
+  const server = fakeServer({ ...kQuietRoutes, ...routes });
   const language = new LanguageStore(window.localStorage, document.documentElement);
   const client = new ApiClient({ language: () => language.get(), fetch: server.fetch });
   const api = new EgovboxApi(client);
-  const services: Services = { client, api, session: new SessionModel(api, client), router: new Router(window) };
+  const router = new Router(window);
+  const sockets = fakeSockets();
+  const browser = fakeNotifier(options.permission);
+  const live = createLiveModels({
+    api,
+    language: () => language.get(),
+    navigate: (path) => router.navigate(path),
+    url: () => 'ws://localhost/api/v1/ws',
+    createSocket: sockets.createSocket,
+    browser: browser.notifier,
+  });
+  const services: Services = { client, api, session: new SessionModel(api, client), router, ...live };
+  // With `live`, the WebSocket opens when the session is ready, as in the
+  // app; tests play the server through `sockets.last()`.
+  if (options.live) bindLiveModels(services.session, live);
   const wrap = (children: ComponentChildren) => (
     <ServicesContext.Provider value={services}>
       <I18nProvider store={language}>{children}</I18nProvider>
@@ -96,6 +147,8 @@ export function makeServices(routes: Record<string, FakeRoute>, options: { lang?
     services,
     language,
     calls: server.calls,
+    sockets,
+    browser,
     render: (ui: ComponentChildren) => render(<>{wrap(ui)}</>),
   };
 }

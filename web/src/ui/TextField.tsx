@@ -15,7 +15,7 @@ export interface TextFieldProps {
   inputRef?: Ref<HTMLInputElement>;
   id?: string;
   monospace?: boolean;
-  type?: 'text' | 'password' | 'search' | 'email';
+  type?: 'text' | 'password' | 'search' | 'email' | 'date' | 'time' | 'number' | 'url';
   autocomplete?: string;
   autocapitalize?: 'none' | 'characters' | 'words' | 'sentences';
   autocorrect?: 'on' | 'off';
@@ -23,7 +23,12 @@ export interface TextFieldProps {
   inputMode?: 'numeric' | 'text';
   maxLength?: number;
   required?: boolean;
+  readOnly?: boolean;
+  min?: string | number;
+  max?: string | number;
+  step?: string | number;
   onBlur?: () => void;
+  onFocus?: (event: FocusEvent) => void;
 }
 
 // A labelled input whose help text and error are tied to it with

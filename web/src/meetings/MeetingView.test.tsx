@@ -1,0 +1,169 @@
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Meeting } from '../api/types';
+import { kMe, makeServices, problem, type FakeRoute } from '../test/harness';
+import { meetingAt } from '../test/meeting_fixtures';
+import { MeetingView } from './MeetingView';
+
+afterEach(cleanup);
+
+function setup(meeting: Meeting | (() => Meeting), routes: Record<string, FakeRoute> = {}, lang: 'bg' | 'en' = 'bg') {
+  const harness = makeServices(
+    {
+      'GET /meetings/m1': () => ({ body: typeof meeting === 'function' ? meeting() : meeting }),
+      ...routes,
+    },
+    { lang, path: '/meetings/m1' },
+  );
+  harness.services.client.setCsrfToken('tok');
+  harness.services.realtime.start();
+  harness.sockets.last().accept();
+  harness.render(<MeetingView me={kMe} meetingId="m1" />);
+  return harness;
+}
+
+describe('MeetingView', () => {
+  it('shows the details, the recurrence in words, the invitees and their answers', async () => {
+    setup(
+      meetingAt(120, {
+        recurrence: { frequency: 'weekly', interval: 1, weekdays: ['MO', 'WE'], until: null, count: null },
+      }),
+    );
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    expect(screen.getByText('Всяка седмица в понеделник и сряда')).toBeTruthy();
+    expect(screen.getByText('Оперативна среща')).toBeTruthy();
+    const invitees = screen.getAllByTestId('invitee').map((li) => li.textContent);
+    expect(invitees[0]).toContain('Домакин, организатор');
+    expect(invitees[1]).toContain('Под въпрос');
+    expect(invitees[1]).toContain('Коментар: Ще закъснея');
+    const ics = screen.getByRole('link', { name: 'Изтегляне за календар (.ics)' });
+    expect(ics.getAttribute('href')).toBe('/api/v1/meetings/m1/calendar.ics');
+    expect(screen.getByRole('link', { name: 'Редактиране на срещата' }).getAttribute('href')).toBe('/meetings/m1/edit');
+    expect(screen.getByRole('link', { name: 'Стаята на Мария Иванова' }).getAttribute('href')).toBe('/rooms/r-u1');
+  });
+
+  it('answers a meeting it may not see with "not found or not invited"', async () => {
+    setup(meetingAt(60), { 'GET /meetings/m1': problem('meeting-not-found', 404) });
+    await screen.findByRole('heading', { level: 1, name: 'Срещата не е намерена' });
+    expect(screen.getByText('Тази среща не съществува или не сте поканени на нея.')).toBeTruthy();
+  });
+
+  it('keeps "Join" disabled until the door opens', async () => {
+    setup(meetingAt(30));
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    expect(screen.queryByRole('button', { name: 'Влизане' })).toBeNull();
+    expect(screen.getByText(/^Входът се отваря в \d\d:\d\d\.$/)).toBeTruthy();
+  });
+
+  it('joins: POST join, media.join on the socket, "you are in" on media.joined; leaves', async () => {
+    const { calls, sockets } = setup(meetingAt(5), {
+      'POST /meetings/m1/join': { body: { meeting_id: 'm1', capability: 'v1.cap.mac', expires_at: '2099-01-01T00:00:00Z' } },
+      'POST /meetings/m1/leave': { status: 204 },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Влизане' }));
+    await waitFor(() => expect(sockets.last().sent).toContainEqual({ type: 'media.join', meeting_id: 'm1', capability: 'v1.cap.mac' }));
+    expect(calls.find((c) => c.path === '/meetings/m1/join')?.headers.get('X-CSRF-Token')).toBe('tok');
+    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1' });
+    await screen.findByText('Вие сте в срещата — видеото идва със следващата версия.');
+    fireEvent.click(screen.getByRole('button', { name: 'Излизане от срещата' }));
+    await screen.findByText('Излязохте от срещата.');
+    expect(sockets.last().sent).toContainEqual({ type: 'media.leave', meeting_id: 'm1' });
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/meetings/m1/leave')).toBe(true));
+  });
+
+  it('says why the server refused the pass', async () => {
+    const { sockets } = setup(meetingAt(-5), {
+      'POST /meetings/m1/join': { body: { meeting_id: 'm1', capability: 'c', expires_at: '2099-01-01T00:00:00Z' } },
+    }, 'en');
+    fireEvent.click(await screen.findByRole('button', { name: 'Join' }));
+    await waitFor(() => expect(sockets.last().sent).toHaveLength(1));
+    sockets.last().receive({ type: 'media.refused', meeting_id: 'm1', reason: 'expired' });
+    await screen.findByText('The pass for the meeting has expired. Try again.');
+  });
+
+  it('sends my answer with a comment', async () => {
+    const meeting = meetingAt(60, { my_role: 'participant', my_response: 'needs-action', organiser: { id: 'e2', name: 'Иван Петров' } });
+    const { calls } = setup(meeting, {
+      'PUT /meetings/m1/rsvp': (request) => ({
+        body: { ...meeting, my_response: (request.body as { response: string }).response },
+      }),
+    });
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    expect(screen.queryByRole('link', { name: 'Редактиране на срещата' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Отменяне на срещата' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Изпращане на отговора' }));
+    await screen.findByText('Изберете отговор.');
+    fireEvent.click(screen.getByRole('radio', { name: 'Отказвам' }));
+    fireEvent.input(screen.getByLabelText('Коментар (по желание)'), { target: { value: ' В отпуск съм ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Изпращане на отговора' }));
+    await screen.findByText('Отговорът ви е изпратен.');
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ response: 'declined', comment: 'В отпуск съм' });
+  });
+
+  it('saves my reminders, or goes back to the defaults', async () => {
+    const meeting = meetingAt(60);
+    const { calls } = setup(meeting, { 'PUT /meetings/m1/reminders': { body: meeting } });
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    fireEvent.click(screen.getByRole('checkbox', { name: '5 минути преди' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: '1 ден преди' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Запазване на напомнянията' }));
+    await screen.findByText('Напомнянията ви са запазени.');
+    fireEvent.click(screen.getByRole('button', { name: 'Връщане към напомнянията на срещата' }));
+    await waitFor(() => expect(calls.filter((c) => c.path === '/meetings/m1/reminders')).toHaveLength(2));
+    const bodies = calls.filter((c) => c.path === '/meetings/m1/reminders').map((c) => c.body);
+    expect(bodies).toEqual([{ offsets: [900, 300] }, { offsets: null }]);
+  });
+
+  it('reloads when the server says the meeting changed', async () => {
+    let title = 'Оперативка';
+    const { sockets, calls, services } = setup(() => meetingAt(60, { title }));
+    const harnessLive = () => services.announcer.current.get()?.render('bg');
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    title = 'Оперативка (нов час)';
+    sockets.last().receive({ type: 'meeting.changed', meeting_id: 'other' });
+    sockets.last().receive({ type: 'meeting.changed', meeting_id: 'm1' });
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка (нов час)' });
+    expect(calls.filter((c) => c.path === '/meetings/m1')).toHaveLength(2);
+    await waitFor(() =>
+      expect(harnessLive()).toBe('Срещата беше променена. Показани са новите данни.'),
+    );
+  });
+
+  it('reloads on a notification about it (an invitee gets that instead of meeting.changed)', async () => {
+    let title = 'Оперативка';
+    const { sockets, calls } = setup(() => meetingAt(60, { title, my_role: 'participant' }));
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    title = 'Оперативка (нов час)';
+    const notify = (id: string, kind: string, meetingId: string) =>
+      sockets.last().receive({
+        type: 'notification',
+        notification: { id, kind, payload: { meeting_id: meetingId, title }, created_at: '2026-11-20T08:00:00Z', read: false },
+        unread: 1,
+      });
+    notify('n1', 'meeting.rescheduled', 'other');
+    notify('n2', 'meeting.reminder', 'm1');
+    expect(calls.filter((c) => c.path === '/meetings/m1')).toHaveLength(1);
+    notify('n3', 'meeting.rescheduled', 'm1');
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка (нов час)' });
+    expect(calls.filter((c) => c.path === '/meetings/m1')).toHaveLength(2);
+  });
+
+  it('cancels after a confirmation in a dialog', async () => {
+    let cancelled = false;
+    const { calls } = setup(() => meetingAt(60, { status: cancelled ? 'cancelled' : 'scheduled' }), {
+      'DELETE /meetings/m1': () => {
+        cancelled = true;
+        return { status: 204 };
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Отменяне на срещата' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Да се отмени ли срещата?' });
+    // The safe answer has focus first.
+    expect(document.activeElement?.textContent).toBe('Не, запазете я');
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: 'Да, отменете срещата' }));
+    await screen.findByText('Срещата е отменена. Поканените ще получат известие.');
+    expect(calls.some((c) => c.method === 'DELETE' && c.path === '/meetings/m1')).toBe(true);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+});

@@ -1,0 +1,45 @@
+import { useRef } from 'preact/hooks';
+import { useServices } from '../app/services';
+import { useStore } from '../app/use_store';
+import { useI18n } from '../i18n/I18nContext';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Dialog } from '../ui/Dialog';
+import dialogStyles from '../ui/Dialog.module.css';
+import { problemText } from '../ui/problem_text';
+
+// "X is knocking" for the owner of the room, one knock at a time; it goes
+// away when answered here or elsewhere (knock.closed).
+export function KnockDialog() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { knocks } = useServices();
+  const state = useStore(knocks.state);
+  const admit = useRef<HTMLButtonElement>(null);
+  const knock = state.pending[0];
+  if (!knock) return null;
+  const name = knock.employee.name;
+  return (
+    <Dialog
+      key={String(knock.id)}
+      title={t('knock.title', { name })}
+      text={<p>{t('knock.text', { name })}</p>}
+      initialFocus={admit}
+      testId="knock-dialog"
+    >
+      {state.error ? <Alert tone="error">{problemText(i18n, state.error)}</Alert> : null}
+      <div class={dialogStyles.actions}>
+        <Button
+          buttonRef={admit}
+          aria-disabled={state.busy ? 'true' : undefined}
+          onClick={() => void knocks.admit(knock)}
+        >
+          {t('knock.admit')}
+        </Button>
+        <Button variant="danger" aria-disabled={state.busy ? 'true' : undefined} onClick={() => void knocks.decline(knock)}>
+          {t('knock.decline')}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
