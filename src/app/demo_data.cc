@@ -96,7 +96,7 @@ void SeedMeetings(const std::vector<identity::CreatedEmployee>& created, meeting
   weekly.agenda = "1. Преглед на седмицата\n2. Входящи преписки\n3. Разни";
   weekly.kind = "operational";
   weekly.starts_at = SofiaTimeInDays(1, 9, 30);
-  weekly.ends_at = weekly.starts_at + 30 * 60;
+  weekly.ends_at = weekly.starts_at + std::int64_t{30} * 60;
   weekly.recurrence = meetings::Recurrence{meetings::Frequency::kWeekly, 1, {}, std::nullopt, std::nullopt};
   weekly.departments = {"Дирекция „Административно обслужване“"};
   weekly.allow_conflicts = true;
@@ -106,7 +106,7 @@ void SeedMeetings(const std::vector<identity::CreatedEmployee>& created, meeting
   budget.kind = "general";
   budget.room_id = (*small_hall)["id"].get<std::string>();
   budget.starts_at = SofiaTimeInDays(2, 14, 0);
-  budget.ends_at = budget.starts_at + 90 * 60;
+  budget.ends_at = budget.starts_at + std::int64_t{90} * 60;
   budget.invitees = {{IdOf(created, "Кремена Русева"), "co-host"},
                      {IdOf(created, "Стефка Попова"), "participant"},
                      {IdOf(created, "Надежда Илиева"), "participant"},

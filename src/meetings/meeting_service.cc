@@ -20,14 +20,14 @@ namespace {
 using http::MakeProblem;
 using nlohmann::json;
 
-constexpr std::int64_t kMaxDurationSeconds = 24 * 3600;
-constexpr std::int64_t kMaxReminderOffset = 30 * 86400;
+constexpr std::int64_t kMaxDurationSeconds = std::int64_t{24} * 3600;
+constexpr std::int64_t kMaxReminderOffset = std::int64_t{30} * 86400;
 constexpr std::size_t kMaxReminderOffsets = 5;
 constexpr std::size_t kMaxInvitees = 500;
-constexpr std::int64_t kConflictHorizonSeconds = 180 * 86400;  // how far ahead recurring meetings are compared
+constexpr std::int64_t kConflictHorizonSeconds = std::int64_t{180} * 86400;  // how far ahead recurring meetings are compared
 constexpr std::int64_t kAdHocDurationSeconds = 3600;
 constexpr std::int64_t kPastStartTolerance = 300;  // a start a few minutes ago is still "now"
-constexpr std::int64_t kMaxUpcomingWindow = 62 * 86400;
+constexpr std::int64_t kMaxUpcomingWindow = std::int64_t{62} * 86400;
 
 http::Problem Invalid(const std::string& field) {
   return MakeProblem(400, "invalid-field", {{"field", field}});
@@ -694,7 +694,7 @@ json MeetingService::MeetingJson(const Meeting& meeting, const std::string& view
   json next;
   json join_opens_at;
   if (!meeting.cancelled()) {
-    const auto upcoming = meeting.Occurrences(now, now + 400 * 86400);
+    const auto upcoming = meeting.Occurrences(now, now + std::int64_t{400} * 86400);
     if (!upcoming.empty()) {
       const auto& first = upcoming.front();
       next = {{"occurrence", FormatRfc3339Utc(first.original_start)},

@@ -18,7 +18,7 @@ constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxAgenda = 20000;
 constexpr std::size_t kMaxComment = 1000;
 constexpr std::size_t kMaxId = 64;
-constexpr std::int64_t kDefaultUpcomingSeconds = 7 * 86400;
+constexpr std::int64_t kDefaultUpcomingSeconds = std::int64_t{7} * 86400;
 
 const std::vector<std::string> kHallManagers = {std::string(identity::kRoleAdministrator),
                                                 std::string(identity::kRoleClerk)};
@@ -311,6 +311,8 @@ void AddMeetingsRoutes(http::Router& router, MeetingsApi api) {
   signed_in(Method::kGet, "/api/v1/rooms", [&rooms](Request& r) { return Response::FromResult(rooms.List(Me(r))); });
   signed_in(Method::kGet, "/api/v1/rooms/{id}",
             [&rooms, id](Request& r) { return Response::FromResult(rooms.Get(id(r))); });
+  signed_in(Method::kGet, "/api/v1/employees/{id}/room",
+            [&rooms, id](Request& r) { return Response::FromResult(rooms.PersonalRoomOf(id(r))); });
   signed_in(
       Method::kPost, "/api/v1/rooms", [&rooms](Request& r) { return SaveHall(rooms, r, true); }, kHallManagers);
   signed_in(

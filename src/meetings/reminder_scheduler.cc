@@ -9,7 +9,7 @@
 namespace egovbox::meetings {
 namespace {
 
-constexpr std::int64_t kLongestOffset = 30 * 86400;
+constexpr std::int64_t kLongestOffset = std::int64_t{30} * 86400;
 
 std::vector<std::string> CandidateMeetings(store::Connection& tx, std::int64_t now) {
   std::vector<std::string> ids;

@@ -31,5 +31,4 @@ struct Notification {
 // the reader's own).
 nlohmann::json NotificationJson(const Notification& notification);
 
-
 }  // namespace egovbox::notify

@@ -45,10 +45,11 @@ Notification NotificationCentre::Record(store::Connection& tx, const std::string
                                         nlohmann::json payload, std::int64_t now) {
   Notification notification{crypto::RandomToken(16), employee_id, std::move(kind), std::move(payload), now, false};
   // seq: the writer holds the write lock, so MAX + 1 is unique (the index enforces it).
-  tx.Execute("INSERT INTO notifications (id, employee_id, kind, payload, created_at, seq) VALUES (?, ?, ?, ?, ?,"
-             " (SELECT COALESCE(MAX(seq), 0) + 1 FROM notifications))",
-             {notification.id, notification.employee_id, notification.kind,
-              notification.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now});
+  tx.Execute(
+      "INSERT INTO notifications (id, employee_id, kind, payload, created_at, seq) VALUES (?, ?, ?, ?, ?,"
+      " (SELECT COALESCE(MAX(seq), 0) + 1 FROM notifications))",
+      {notification.id, notification.employee_id, notification.kind,
+       notification.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now});
   return notification;
 }
 
@@ -89,9 +90,8 @@ http::Result<NotificationPage> NotificationCentre::List(const std::string& emplo
               fmt::format("{}WHERE employee_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?", kSelectNotification),
               {employee_id, cursor->Int(0), static_cast<std::int64_t>(limit)});
         } else {
-          rows = connection.Query(
-              fmt::format("{}WHERE employee_id = ? ORDER BY seq DESC LIMIT ?", kSelectNotification),
-              {employee_id, static_cast<std::int64_t>(limit)});
+          rows = connection.Query(fmt::format("{}WHERE employee_id = ? ORDER BY seq DESC LIMIT ?", kSelectNotification),
+                                  {employee_id, static_cast<std::int64_t>(limit)});
         }
         page.notifications.reserve(rows.size());
         for (const auto& row : rows) page.notifications.push_back(ReadNotification(row));
