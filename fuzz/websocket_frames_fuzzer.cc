@@ -27,8 +27,8 @@ bool Same(const WebSocketEvent& a, const WebSocketEvent& b) {
 // Drains the reader; traps when an event breaks an invariant or follows the end.
 void Drain(WebSocketFrameReader& reader, std::size_t limit, std::vector<WebSocketEvent>& events) {
   while (auto event = reader.Next()) {
-    if (!events.empty() && (events.back().kind == WebSocketEvent::Kind::kClose ||
-                            events.back().kind == WebSocketEvent::Kind::kError)) {
+    if (!events.empty() &&
+        (events.back().kind == WebSocketEvent::Kind::kClose || events.back().kind == WebSocketEvent::Kind::kError)) {
       __builtin_trap();
     }
     switch (event->kind) {

@@ -91,8 +91,9 @@ TEST(WebSocketFramesTest, ReadsThe16BitAnd64BitLengthForms) {
 }
 
 TEST(WebSocketFramesTest, FragmentsAreJoinedAndControlFramesMayComeBetween) {
-  const auto events = Read(ClientFrame(0x1, "Hel") + ClientFrame(0x0, "lo, ") + ClientFrame(kFin | 0x9, "are you there") +
-                           ClientFrame(kFin | 0x0, "world") + ClientFrame(kFin | 0x1, "again"));
+  const auto events =
+      Read(ClientFrame(0x1, "Hel") + ClientFrame(0x0, "lo, ") + ClientFrame(kFin | 0x9, "are you there") +
+           ClientFrame(kFin | 0x0, "world") + ClientFrame(kFin | 0x1, "again"));
   ASSERT_EQ(events.size(), 3U);
   EXPECT_EQ(events[0].kind, Kind::kPing);
   EXPECT_EQ(events[0].payload, "are you there");
@@ -172,9 +173,8 @@ TEST(WebSocketFramesTest, FragmentedMessageOverTheLimitIsTooBig) {
                 .at(0)
                 .payload.size(),
             100U);
-  const auto events =
-      Read(ClientFrame(0x1, std::string(60, 'a')) + ClientFrame(0x0, std::string(40, 'b')) + ClientFrame(kFin, "c"),
-           100);
+  const auto events = Read(
+      ClientFrame(0x1, std::string(60, 'a')) + ClientFrame(0x0, std::string(40, 'b')) + ClientFrame(kFin, "c"), 100);
   ASSERT_EQ(events.size(), 1U);
   EXPECT_EQ(events[0].kind, Kind::kError);
   EXPECT_EQ(events[0].close_code, kCloseTooBig);
@@ -208,9 +208,8 @@ TEST(WebSocketFramesTest, ContinuationWithoutAStartIsAProtocolError) {
 }
 
 TEST(WebSocketFramesTest, PingPongAndCloseAreEvents) {
-  const auto events =
-      Read(ClientFrame(kFin | 0x9, "ping-data") + ClientFrame(kFin | 0xa, "pong-data") +
-           ClientFrame(kFin | 0x8, std::string("\x03\xe9", 2) + "going"));
+  const auto events = Read(ClientFrame(kFin | 0x9, "ping-data") + ClientFrame(kFin | 0xa, "pong-data") +
+                           ClientFrame(kFin | 0x8, std::string("\x03\xe9", 2) + "going"));
   ASSERT_EQ(events.size(), 3U);
   EXPECT_EQ(events[0].kind, Kind::kPing);
   EXPECT_EQ(events[0].payload, "ping-data");

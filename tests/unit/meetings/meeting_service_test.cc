@@ -139,8 +139,8 @@ TEST_F(MeetingServiceTest, InvalidMeetingsAreRefusedAndNothingIsStored) {
     const auto created = meetings_.Create(ana_, input);
     if (created.ok()) return std::string("ok");
     const auto& problem = created.problem();
-    return Slug(problem) + (problem.params.contains("field") ? " " + problem.params.at("field").get<std::string>()
-                                                              : std::string());
+    return Slug(problem) +
+           (problem.params.contains("field") ? " " + problem.params.at("field").get<std::string>() : std::string());
   };
 
   EXPECT_EQ(refused(Input(kTuesday, 0)), "400 invalid-field ends_at");

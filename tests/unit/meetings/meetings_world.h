@@ -182,14 +182,13 @@ class MeetingsTest : public ::testing::Test {
   identity::Actor actor_{std::nullopt, "127.0.0.1", "cli"};
   realtime::Hub hub_;
   notify::NotificationCentre notifications_{database_, hub_};
-  notify::MailOutbox outbox_{database_,
-                             notify::MailSettings{"smtp://127.0.0.1:9", "", "", false, true, "noreply@plovdiv.bg",
-                                                  "Община Пловдив"},
-                             [this] { return now_.load(); }};
+  notify::MailOutbox outbox_{
+      database_,
+      notify::MailSettings{"smtp://127.0.0.1:9", "", "", false, true, "noreply@plovdiv.bg", "Община Пловдив"},
+      [this] { return now_.load(); }};
   crypto::CapabilitySigner signer_{kCapabilityKey};
   Messenger messenger_{notifications_, outbox_, hub_, "https://egov.plovdiv.bg"};
-  MeetingService meetings_{database_, audit_, messenger_, signer_, MeetingSettings{},
-                           [this] { return now_.load(); }};
+  MeetingService meetings_{database_, audit_, messenger_, signer_, MeetingSettings{}, [this] { return now_.load(); }};
   RoomService rooms_{database_, audit_, meetings_, messenger_};
   CallService calls_{database_, meetings_, messenger_, kRingSeconds};
   ReminderScheduler reminders_{database_, meetings_, messenger_};

@@ -171,11 +171,12 @@ TEST_F(ReminderSchedulerTest, InviteesOwnOffsetsReplaceTheMeetingsDefaults) {
 
 TEST_F(ReminderSchedulerTest, SeriesIsRemindedBeforeEachOccurrenceAtItsCurrentTime) {
   const std::int64_t first = kMonday + kDay;
-  const std::string id = CreateWithOffsets(first, {15 * kMinute}, Recurrence{Frequency::kDaily, 1, {}, std::nullopt, 4});
+  const std::string id =
+      CreateWithOffsets(first, {15 * kMinute}, Recurrence{Frequency::kDaily, 1, {}, std::nullopt, 4});
   ASSERT_TRUE(meetings_.CancelOccurrence(ana_, id, first + kDay).ok());
-  ASSERT_TRUE(meetings_.MoveOccurrence(ana_, id, first + 2 * kDay, first + 2 * kDay + 2 * kHour,
-                                       first + 2 * kDay + 3 * kHour)
-                  .ok());
+  ASSERT_TRUE(
+      meetings_.MoveOccurrence(ana_, id, first + 2 * kDay, first + 2 * kDay + 2 * kHour, first + 2 * kDay + 3 * kHour)
+          .ok());
 
   std::vector<int> sent;
   for (std::int64_t day = 0; day < 4; ++day) {

@@ -166,12 +166,11 @@ TEST_F(HubTest, EachPresenceChangeIsBroadcastOnceToEveryone) {
   EXPECT_EQ(hub_.PresenceOf("ana"), Presence::kOffline);
   hub_.SetDoNotDisturb("ana", false);  // offline either way
 
-  EXPECT_THAT(carol->PresenceChanges(),
-              ElementsAre("ana:online", "ana:in-meeting", "ana:online", "ana:do-not-disturb", "ana:in-meeting",
-                          "ana:do-not-disturb", "ana:offline"));
+  EXPECT_THAT(carol->PresenceChanges(), ElementsAre("ana:online", "ana:in-meeting", "ana:online", "ana:do-not-disturb",
+                                                    "ana:in-meeting", "ana:do-not-disturb", "ana:offline"));
   // Ana's own tabs heard what happened while they were open.
-  EXPECT_THAT(ana_1->PresenceChanges(), ElementsAre("ana:online", "ana:in-meeting", "ana:online",
-                                                    "ana:do-not-disturb", "ana:in-meeting", "ana:do-not-disturb"));
+  EXPECT_THAT(ana_1->PresenceChanges(), ElementsAre("ana:online", "ana:in-meeting", "ana:online", "ana:do-not-disturb",
+                                                    "ana:in-meeting", "ana:do-not-disturb"));
   EXPECT_THAT(ana_2->PresenceChanges(), ElementsAre("ana:in-meeting", "ana:online", "ana:do-not-disturb",
                                                     "ana:in-meeting", "ana:do-not-disturb"));
 }
