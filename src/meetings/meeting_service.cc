@@ -24,7 +24,8 @@ constexpr std::int64_t kMaxDurationSeconds = std::int64_t{24} * 3600;
 constexpr std::int64_t kMaxReminderOffset = std::int64_t{30} * 86400;
 constexpr std::size_t kMaxReminderOffsets = 5;
 constexpr std::size_t kMaxInvitees = 500;
-constexpr std::int64_t kConflictHorizonSeconds = std::int64_t{180} * 86400;  // how far ahead recurring meetings are compared
+constexpr std::int64_t kConflictHorizonSeconds =
+    std::int64_t{180} * 86400;  // how far ahead recurring meetings are compared
 constexpr std::int64_t kAdHocDurationSeconds = 3600;
 constexpr std::int64_t kPastStartTolerance = 300;  // a start a few minutes ago is still "now"
 constexpr std::int64_t kMaxUpcomingWindow = std::int64_t{62} * 86400;
@@ -197,7 +198,8 @@ MeetingService::Conflicts MeetingService::FindConflicts(store::Connection& tx, c
     if (other_id == meeting.id) return false;
     auto& other = loaded[other_id];
     if (!other) other = MeetingRepository::FindMeeting(tx, other_id);
-    if (!other) return false;
+    // An ad-hoc meeting (a call, an open room) is booked for an hour but rarely lasts it.
+    if (!other || other->ad_hoc) return false;
     if (!employee_id.empty()) {
       const Invitation* invitation = other->InvitationOf(employee_id);
       if (invitation == nullptr || invitation->response == "declined") return false;

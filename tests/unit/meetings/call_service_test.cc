@@ -170,6 +170,11 @@ TEST_F(CallServiceTest, CallThatRangOutCannotBeAcceptedBeforeTheJobMarksItMissed
   EXPECT_EQ(Slug(calls_.Accept(boris_, id)), "409 call-ended");
 }
 
+TEST_F(CallServiceTest, TheMeetingOfACallDoesNotMakeAnyoneBusyForScheduling) {
+  ASSERT_TRUE(calls_.Accept(boris_, Ring()).ok());
+  EXPECT_EQ(Slug(meetings_.Create(carol_, Input(kMonday + 10 * kMinute, 30, {ana_, boris_}))), "ok");
+}
+
 TEST_F(CallServiceTest, AnsweredCallIsNotMissed) {
   const std::string accepted = Ring();
   ASSERT_TRUE(calls_.Accept(boris_, accepted).ok());

@@ -1,4 +1,5 @@
 import { useRef } from 'preact/hooks';
+import { meetingPath } from '../app/router';
 import { useServices } from '../app/services';
 import { useStore } from '../app/use_store';
 import { useI18n } from '../i18n/I18nContext';
@@ -9,11 +10,12 @@ import dialogStyles from '../ui/Dialog.module.css';
 import { problemText } from '../ui/problem_text';
 
 // "X is knocking" for the owner of the room, one knock at a time; it goes
-// away when answered here or elsewhere (knock.closed).
+// away when answered here or elsewhere (knock.closed). Admitting takes the owner
+// to the meeting the colleague was let into.
 export function KnockDialog() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { knocks } = useServices();
+  const { knocks, router } = useServices();
   const state = useStore(knocks.state);
   const admit = useRef<HTMLButtonElement>(null);
   const knock = state.pending[0];
@@ -32,7 +34,12 @@ export function KnockDialog() {
         <Button
           buttonRef={admit}
           aria-disabled={state.busy ? 'true' : undefined}
-          onClick={() => void knocks.admit(knock)}
+          onClick={() =>
+            void knocks.admit(knock).then((meetingId) => {
+              // The owner joins the colleague in the meeting they were let into.
+              if (meetingId !== null) router.navigate(meetingPath(meetingId));
+            })
+          }
         >
           {t('knock.admit')}
         </Button>

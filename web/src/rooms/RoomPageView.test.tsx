@@ -89,7 +89,7 @@ describe("a colleague's room", () => {
 });
 
 describe('knocks on my room', () => {
-  it('asks me in a modal dialog, focus on "Admit", and admits', async () => {
+  it('asks me in a modal dialog, focus on "Admit", admits, and takes me into the meeting', async () => {
     const { sockets, calls } = await setup(
       { 'POST /knocks/k3/admit': { body: { id: 'k3', room_id: 'r-u1', status: 'admitted', meeting_id: 'm5' } } },
       '/',
@@ -106,6 +106,7 @@ describe('knocks on my room', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(calls.some((c) => c.method === 'POST' && c.path === '/knocks/k3/admit')).toBe(true);
     expect(screen.getByTestId('live-region').textContent).toBe('Пуснахте Иван Петров.');
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5'));
   });
 
   it('closes when the knock is answered in another tab or withdrawn', async () => {

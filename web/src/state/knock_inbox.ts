@@ -37,8 +37,18 @@ export class KnockInbox {
     realtime.on('knock.closed', (event) => this.remove(event.knock_id));
   }
 
-  async admit(knock: PendingKnock): Promise<void> {
-    await this.answer(knock, () => this.api.admitKnock(knock.id), 'knock.admitted');
+  // The meeting the knocker was let into, so the owner can go there too; null
+  // when the answer did not go through.
+  async admit(knock: PendingKnock): Promise<Id | null> {
+    let meetingId: Id | null = null;
+    await this.answer(
+      knock,
+      async () => {
+        meetingId = (await this.api.admitKnock(knock.id)).meeting_id ?? null;
+      },
+      'knock.admitted',
+    );
+    return meetingId;
   }
 
   async decline(knock: PendingKnock): Promise<void> {
