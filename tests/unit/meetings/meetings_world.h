@@ -27,6 +27,7 @@
 #include "notify/mime_reader.h"
 #include "notify/notification_centre.h"
 #include "realtime/hub.h"
+#include "recording_peer.h"
 #include "temporary_database.h"
 
 namespace egovbox::meetings::test {
@@ -41,35 +42,7 @@ inline constexpr std::int64_t kMonday = 1772438400;
 inline constexpr std::int64_t kRingSeconds = 30;
 inline const std::string kCapabilityKey(32, 'c');
 
-// A browser tab: keeps what the hub sends it.
-class RecordingPeer : public http::WebSocketPeer {
- public:
-  explicit RecordingPeer(std::string employee_id) {
-    principal_.subject_id = std::move(employee_id);
-    principal_.session_id = "session-" + principal_.subject_id;
-  }
-  void Send(std::shared_ptr<const std::string> message) override {
-    std::lock_guard lock(mutex_);
-    messages_.push_back(json::parse(*message));
-  }
-  void Close() override {}
-  const http::Principal& principal() const override { return principal_; }
-
-  // The messages of one type, in order.
-  std::vector<json> Of(const std::string& type) {
-    std::lock_guard lock(mutex_);
-    std::vector<json> out;
-    for (const auto& message : messages_) {
-      if (message.value("type", "") == type) out.push_back(message);
-    }
-    return out;
-  }
-
- private:
-  http::Principal principal_;
-  std::mutex mutex_;
-  std::vector<json> messages_;
-};
+using RecordingPeer = egovbox::test::RecordingPeer;
 
 struct QueuedMail {
   std::string recipient;

@@ -8,6 +8,7 @@
 #include "http/problem_catalog.h"
 #include "http/router.h"
 #include "notify/notify_routes.h"
+#include "recording_peer.h"
 #include "temporary_database.h"
 
 namespace egovbox::notify {
@@ -16,32 +17,7 @@ namespace {
 using nlohmann::json;
 using ::testing::ElementsAre;
 
-// A WebSocket tab that keeps what the hub sends it.
-class RecordingPeer : public http::WebSocketPeer {
- public:
-  explicit RecordingPeer(std::string employee_id) { principal_.subject_id = std::move(employee_id); }
-  void Send(std::shared_ptr<const std::string> message) override {
-    std::lock_guard lock(mutex_);
-    messages_.push_back(json::parse(*message));
-  }
-  void Close() override {}
-  const http::Principal& principal() const override { return principal_; }
-
-  // The messages of one type, in order.
-  std::vector<json> Of(const std::string& type) {
-    std::lock_guard lock(mutex_);
-    std::vector<json> out;
-    for (const auto& message : messages_) {
-      if (message.value("type", "") == type) out.push_back(message);
-    }
-    return out;
-  }
-
- private:
-  http::Principal principal_;
-  std::mutex mutex_;
-  std::vector<json> messages_;
-};
+using egovbox::test::RecordingPeer;
 
 class NotificationCentreTest : public ::testing::Test {
  protected:

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include "recording_peer.h"
+
 namespace egovbox::realtime {
 namespace {
 
@@ -15,31 +17,10 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-// A browser tab as the hub sees it: keeps what it is sent and whether it was closed.
-class FakePeer : public http::WebSocketPeer {
+// A tab that also lists the presence changes it heard.
+class FakePeer : public egovbox::test::RecordingPeer {
  public:
-  FakePeer(std::string employee_id, std::string session_id) {
-    principal_.subject_id = std::move(employee_id);
-    principal_.session_id = std::move(session_id);
-  }
-  void Send(std::shared_ptr<const std::string> message) override {
-    std::lock_guard lock(mutex_);
-    messages_.push_back(json::parse(*message));
-  }
-  void Close() override { ++closes_; }
-  const http::Principal& principal() const override { return principal_; }
-
-  std::vector<json> Messages() {
-    std::lock_guard lock(mutex_);
-    return messages_;
-  }
-  std::vector<json> Of(const std::string& type) {
-    std::vector<json> out;
-    for (auto& message : Messages()) {
-      if (message.value("type", "") == type) out.push_back(std::move(message));
-    }
-    return out;
-  }
+  using RecordingPeer::RecordingPeer;
   // "employee_id:presence" of each presence message, in order.
   std::vector<std::string> PresenceChanges() {
     std::vector<std::string> out;
@@ -48,17 +29,6 @@ class FakePeer : public http::WebSocketPeer {
     }
     return out;
   }
-  void Clear() {
-    std::lock_guard lock(mutex_);
-    messages_.clear();
-  }
-  int closes() const { return closes_; }
-
- private:
-  http::Principal principal_;
-  std::mutex mutex_;
-  std::vector<json> messages_;
-  std::atomic<int> closes_{0};
 };
 
 class HubTest : public ::testing::Test {
