@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import styles from './ChoiceGroup.module.css';
 import { classes } from './classes';
+import { describedByOf, FieldNotes } from './FieldNotes';
 
 export interface Choice {
   value: string;
@@ -27,25 +28,16 @@ export function ChoiceGroup(props: {
   const generated = useId();
   const id = props.id ?? `choices-${generated}`;
   const name = props.name ?? id;
-  const describedBy = [props.help ? `${id}-help` : null, props.error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const describedBy = describedByOf(id, props.help, props.error);
   const toggle = (value: string, checked: boolean) => {
     if (props.type === 'radio') props.onChange([value]);
     else if (checked) props.onChange([...props.selected.filter((v) => v !== value), value]);
     else props.onChange(props.selected.filter((v) => v !== value));
   };
   return (
-    <fieldset id={id} class={styles.group} aria-describedby={describedBy || undefined}>
+    <fieldset id={id} class={styles.group} aria-describedby={describedBy}>
       <legend class={props.legendHidden ? 'visually-hidden' : styles.legend}>{props.legend}</legend>
-      {props.help ? (
-        <div id={`${id}-help`} class={styles.help}>
-          {props.help}
-        </div>
-      ) : null}
-      {props.error ? (
-        <div id={`${id}-error`} class={styles.error} role="alert">
-          {props.error}
-        </div>
-      ) : null}
+      <FieldNotes id={id} help={props.help} error={props.error} styles={styles} />
       <div class={classes(styles.choices, props.inline && styles.inline)}>
         {props.choices.map((choice, index) => (
           <label key={choice.value} class={styles.choice}>

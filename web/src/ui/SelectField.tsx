@@ -1,6 +1,7 @@
 import type { ComponentChildren, Ref } from 'preact';
 import { useId } from 'preact/hooks';
 import { classes } from './classes';
+import { describedByOf, FieldNotes } from './FieldNotes';
 import inputStyles from './input.module.css';
 import styles from './TextField.module.css';
 
@@ -24,29 +25,20 @@ export function SelectField(props: {
 }) {
   const generated = useId();
   const id = props.id ?? `select-${generated}`;
-  const describedBy = [props.help ? `${id}-help` : null, props.error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const describedBy = describedByOf(id, props.help, props.error);
   return (
     <div class={classes(styles.field, props.compact && styles.compact)}>
       <label class={styles.label} for={id}>
         {props.label}
       </label>
-      {props.help ? (
-        <div id={`${id}-help`} class={styles.help}>
-          {props.help}
-        </div>
-      ) : null}
-      {props.error ? (
-        <div id={`${id}-error`} class={styles.error} role="alert">
-          {props.error}
-        </div>
-      ) : null}
+      <FieldNotes id={id} help={props.help} error={props.error} />
       <select
         ref={props.selectRef}
         id={id}
         class={classes(inputStyles.input, props.error ? inputStyles.invalid : null)}
         value={props.value}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy}
         onChange={(event) => props.onValue(event.currentTarget.value)}
       >
         {props.options.map((option) => (

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { classes } from './classes';
+import { describedByOf, FieldNotes } from './FieldNotes';
 import inputStyles from './input.module.css';
 import styles from './TextField.module.css';
 
@@ -17,22 +18,13 @@ export function TextAreaField(props: {
 }) {
   const generated = useId();
   const id = props.id ?? `area-${generated}`;
-  const describedBy = [props.help ? `${id}-help` : null, props.error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const describedBy = describedByOf(id, props.help, props.error);
   return (
     <div class={styles.field}>
       <label class={styles.label} for={id}>
         {props.label}
       </label>
-      {props.help ? (
-        <div id={`${id}-help`} class={styles.help}>
-          {props.help}
-        </div>
-      ) : null}
-      {props.error ? (
-        <div id={`${id}-error`} class={styles.error} role="alert">
-          {props.error}
-        </div>
-      ) : null}
+      <FieldNotes id={id} help={props.help} error={props.error} />
       <textarea
         id={id}
         rows={props.rows ?? 4}
@@ -40,7 +32,7 @@ export function TextAreaField(props: {
         class={classes(inputStyles.input, inputStyles.textarea, props.error ? inputStyles.invalid : null)}
         value={props.value}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy}
         onInput={(event) => props.onValue(event.currentTarget.value)}
       />
     </div>

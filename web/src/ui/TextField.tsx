@@ -1,6 +1,7 @@
 import type { ComponentChildren, Ref } from 'preact';
 import { useId } from 'preact/hooks';
 import { classes } from './classes';
+import { describedByOf, FieldNotes } from './FieldNotes';
 import inputStyles from './input.module.css';
 import styles from './TextField.module.css';
 
@@ -38,24 +39,13 @@ export function TextField(props: TextFieldProps) {
   const { label, value, onValue, help, error, inputRef, id, monospace, type = 'text', ...rest } = props;
   const generated = useId();
   const inputId = id ?? `field-${generated}`;
-  const helpId = `${inputId}-help`;
-  const errorId = `${inputId}-error`;
-  const describedBy = [help ? helpId : null, error ? errorId : null].filter(Boolean).join(' ');
+  const describedBy = describedByOf(inputId, help, error);
   return (
     <div class={styles.field}>
       <label class={styles.label} for={inputId}>
         {label}
       </label>
-      {help ? (
-        <div id={helpId} class={styles.help}>
-          {help}
-        </div>
-      ) : null}
-      {error ? (
-        <div id={errorId} class={styles.error} role="alert">
-          {error}
-        </div>
-      ) : null}
+      <FieldNotes id={inputId} help={help} error={error} />
       <input
         {...rest}
         ref={inputRef}
@@ -66,7 +56,7 @@ export function TextField(props: TextFieldProps) {
         value={value}
         class={classes(inputStyles.input, monospace && styles.monospace, error ? inputStyles.invalid : null)}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy}
         onInput={(event) => onValue(event.currentTarget.value)}
       />
     </div>
