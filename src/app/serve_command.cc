@@ -118,14 +118,15 @@ int Serve(const Config& config) {
     hub.CloseEndedSessions(checked, services.sessions().StillValid(checked));
   });
   services.outbox().Start();
-  jobs.Start();
 
   http::Server server(options, dispatcher, metrics, &services.hub());
   server.Run([&](std::uint16_t port) {
     if (config.public_url.empty()) services.messenger().SetPublicUrl(fmt::format("https://localhost:{}", port));
+    jobs.Start();  // after the URL is set: the reminders' e-mails carry it
     spdlog::info("listening on {}:{} (data: {})", config.listen_host, port, config.data_dir.string());
     PrintWelcome(config, port, demo);
   });
+  jobs.Stop();  // before the server's I/O contexts go: a job may still post to a socket
   return 0;
 }
 

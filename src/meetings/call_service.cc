@@ -100,6 +100,7 @@ http::Result<json> CallService::Accept(const std::string& actor_id, const std::s
         const Room room = MeetingRepository::PersonalRoomOf(tx, call->caller.id);
         Meeting meeting = meetings_.EnsureRoomMeeting(tx, room, "one-to-one", now);
         const auto callee = MeetingRepository::FindPerson(tx, actor_id);
+        if (!callee) return MakeProblem(404, "call-not-found");  // suspended meanwhile
         meetings_.AddParticipant(tx, meeting, *callee, now);
         call->status = "accepted";
         call->meeting_id = meeting.id;

@@ -38,8 +38,9 @@ http::Problem NotFound() {
   return MakeProblem(404, "meeting-not-found");
 }
 
-bool IsRole(const std::string& role) {
-  return role == kRoleHost || role == kRoleCoHost || role == kRoleParticipant;
+// What an invitee may be; the host is the organiser alone.
+bool IsInviteeRole(const std::string& role) {
+  return role == kRoleCoHost || role == kRoleParticipant;
 }
 
 bool IsKind(const std::string& kind) {
@@ -120,8 +121,20 @@ json MeetingService::RoomJson(const Room& room) {
 std::optional<Meeting> MeetingService::FindVisible(store::Connection& tx, const std::string& meeting_id,
                                                    const std::string& actor_id) const {
   auto meeting = MeetingRepository::FindMeeting(tx, meeting_id);
-  if (!meeting || meeting->InvitationOf(actor_id) == nullptr) return std::nullopt;
+  if (!meeting) return std::nullopt;
+  if (meeting->InvitationOf(actor_id) == nullptr && !AdmittedGuest(tx, *meeting, actor_id, Now())) return std::nullopt;
   return meeting;
+}
+
+bool MeetingService::AdmittedGuest(store::Connection& tx, const Meeting& meeting, const std::string& employee_id,
+                                   std::int64_t now) const {
+  const auto occurrence = OccurrenceOn(meeting, now);
+  if (!occurrence) return false;
+  return tx
+      .QueryOne(
+          "SELECT 1 FROM knocks WHERE meeting_id = ? AND employee_id = ? AND status = 'admitted' AND decided_at >= ?",
+          {meeting.id, employee_id, occurrence->start - settings_.join_early_seconds})
+      .has_value();
 }
 
 // Validates the input and makes the meeting it describes (not yet stored).
@@ -138,6 +151,9 @@ http::Result<Meeting> MeetingService::Build(store::Connection& tx, const std::st
   meeting.starts_at = input.starts_at;
   meeting.ends_at = input.ends_at;
   meeting.recurrence = input.recurrence;
+  if (meeting.recurrence && !IsOccurrence(meeting.starts_at, meeting.recurrence, meeting.starts_at)) {
+    return Invalid("recurrence");  // e.g. starts on a Monday, repeats on Tuesdays
+  }
   meeting.last_ends_at = LastOccurrenceEnd(meeting.starts_at, meeting.duration(), meeting.recurrence, {});
   meeting.reminder_offsets = input.reminder_offsets.value_or(settings_.default_reminder_offsets);
   if (meeting.reminder_offsets.size() > kMaxReminderOffsets) return Invalid("reminder_offsets");
@@ -164,7 +180,7 @@ http::Result<Meeting> MeetingService::Build(store::Connection& tx, const std::st
   std::map<std::string, Invitation> invitations;
   invitations[actor_id] = Invitation{*organiser, std::string(kRoleHost), "accepted", "", std::nullopt, now};
   for (const auto& invitee : input.invitees) {
-    if (!IsRole(invitee.role)) return Invalid("invitees.role");
+    if (!IsInviteeRole(invitee.role)) return Invalid("invitees.role");
     const auto person = MeetingRepository::FindPerson(tx, invitee.employee_id);
     if (!person) return MakeProblem(400, "unknown-invitee", {{"id", invitee.employee_id}});
     if (person->id == actor_id) continue;
@@ -270,6 +286,14 @@ http::Result<json> MeetingService::Update(const std::string& actor_id, const std
         auto built = Build(tx, current->organiser.id, input, now);
         if (!built) return built.problem();
         Meeting& meeting = *built;
+        // Co-hosts edit; roles are the organiser's to give.
+        if (actor_id != current->organiser.id) {
+          for (const auto& invitation : meeting.invitations) {
+            const Invitation* before = current->InvitationOf(invitation.person.id);
+            const std::string was = before != nullptr ? before->role : std::string(kRoleParticipant);
+            if (invitation.role != was) return MakeProblem(403, "not-meeting-organiser");
+          }
+        }
         meeting.id = current->id;
         meeting.created_at = current->created_at;
         meeting.updated_at = now;
@@ -479,20 +503,11 @@ http::Result<json> MeetingService::MoveOccurrence(const std::string& actor_id, c
       database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<json> {
         auto meeting = FindVisible(tx, meeting_id, actor_id);
         if (!meeting) return NotFound();
-        if (!MayEdit(*meeting, actor_id)) return MakeProblem(403, "not-meeting-host");
-        if (meeting->cancelled()) return MakeProblem(409, "meeting-cancelled");
-        bool exists = false;
-        for (const auto& candidate : meeting->Occurrences(occurrence, occurrence + meeting->duration(), true)) {
-          exists = exists || candidate.original_start == occurrence;
-        }
-        if (!exists) return MakeProblem(404, "occurrence-not-found");
-        const ExceptionRecord exception{occurrence, starts_at, ends_at, false};
-        MeetingRepository::UpsertException(tx, meeting->id, exception);
-        std::erase_if(meeting->exceptions, [&](const auto& e) { return e.original_start == occurrence; });
-        meeting->exceptions.push_back(exception);
-        meeting->sequence += 1;
-        meeting->updated_at = now;
-        MeetingRepository::UpdateMeeting(tx, *meeting, LocalStart(meeting->starts_at));
+        if (auto refused = CheckOccurrenceChange(*meeting, actor_id, occurrence)) return *refused;
+        if (starts_at < now - kPastStartTolerance) return Invalid("starts_at");
+        ApplyException(*meeting, {occurrence, starts_at, ends_at, false}, now);
+        if (FindConflicts(tx, *meeting).hall_busy) return MakeProblem(409, "hall-busy");
+        SaveException(tx, *meeting, occurrence);
         NotifyInvitees(batch, tx, *meeting, meeting->invitations, notify::kKindMeetingRescheduled,
                        MailPurpose::kRescheduled, actor_id, now, starts_at);
         Audit(tx, actor_id, "meeting.move_occurrence", meeting->id,
@@ -510,18 +525,13 @@ http::Status MeetingService::CancelOccurrence(const std::string& actor_id, const
   auto cancelled = database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Status {
     auto meeting = FindVisible(tx, meeting_id, actor_id);
     if (!meeting) return NotFound();
-    if (!MayEdit(*meeting, actor_id)) return MakeProblem(403, "not-meeting-host");
-    bool exists = false;
-    for (const auto& candidate : meeting->Occurrences(occurrence, occurrence + meeting->duration(), true)) {
-      exists = exists || candidate.original_start == occurrence;
+    if (auto refused = CheckOccurrenceChange(*meeting, actor_id, occurrence)) return *refused;
+    for (const auto& exception : meeting->exceptions) {
+      if (exception.original_start == occurrence && exception.cancelled)
+        return http::Ok();  // already: nobody is told twice
     }
-    if (!exists) return MakeProblem(404, "occurrence-not-found");
-    MeetingRepository::UpsertException(tx, meeting->id, ExceptionRecord{occurrence, std::nullopt, std::nullopt, true});
-    std::erase_if(meeting->exceptions, [&](const auto& e) { return e.original_start == occurrence; });
-    meeting->exceptions.push_back(ExceptionRecord{occurrence, std::nullopt, std::nullopt, true});
-    meeting->sequence += 1;
-    meeting->updated_at = now;
-    MeetingRepository::UpdateMeeting(tx, *meeting, LocalStart(meeting->starts_at));
+    ApplyException(*meeting, {occurrence, std::nullopt, std::nullopt, true}, now);
+    SaveException(tx, *meeting, occurrence);
     NotifyInvitees(batch, tx, *meeting, meeting->invitations, notify::kKindMeetingCancelled,
                    MailPurpose::kOccurrenceCancelled, actor_id, now, occurrence);
     Audit(tx, actor_id, "meeting.cancel_occurrence", meeting->id, {{"occurrence", FormatRfc3339Utc(occurrence)}});
@@ -529,6 +539,30 @@ http::Status MeetingService::CancelOccurrence(const std::string& actor_id, const
   });
   if (cancelled) messenger_.Deliver(batch);
   return cancelled;
+}
+
+std::optional<http::Problem> MeetingService::CheckOccurrenceChange(const Meeting& meeting, const std::string& actor_id,
+                                                                   std::int64_t occurrence) const {
+  if (!MayEdit(meeting, actor_id)) return MakeProblem(403, "not-meeting-host");
+  if (meeting.cancelled()) return MakeProblem(409, "meeting-cancelled");
+  // A single meeting is moved by editing it and cancelled by its organiser only.
+  if (!meeting.recurrence) return MakeProblem(409, "meeting-not-recurring");
+  if (!IsOccurrence(meeting.starts_at, meeting.recurrence, occurrence)) return MakeProblem(404, "occurrence-not-found");
+  return std::nullopt;
+}
+
+void MeetingService::ApplyException(Meeting& meeting, const ExceptionRecord& exception, std::int64_t now) {
+  std::erase_if(meeting.exceptions, [&](const auto& e) { return e.original_start == exception.original_start; });
+  meeting.exceptions.push_back(exception);
+  meeting.sequence += 1;
+  meeting.updated_at = now;
+}
+
+void MeetingService::SaveException(store::Connection& tx, const Meeting& meeting, std::int64_t occurrence) {
+  for (const auto& exception : meeting.exceptions) {
+    if (exception.original_start == occurrence) MeetingRepository::UpsertException(tx, meeting.id, exception);
+  }
+  MeetingRepository::UpdateMeeting(tx, meeting, LocalStart(meeting.starts_at));
 }
 
 std::optional<OccurrenceTime> MeetingService::OccurrenceOn(const Meeting& meeting, std::int64_t now) const {
@@ -558,18 +592,21 @@ http::Result<JoinPass> MeetingService::Join(const std::string& actor_id, const s
 }
 
 std::optional<Meeting> MeetingService::MeetingOnInRoomFor(store::Connection& tx, const std::string& room_id,
-                                                          const std::string& employee_id, std::int64_t now) const {
+                                                          const std::string& employee_id, std::int64_t now,
+                                                          bool calls_too) const {
   for (const auto& id : MeetingRepository::MeetingIdsInRoom(tx, room_id, now, now + settings_.join_early_seconds + 1)) {
     auto meeting = MeetingRepository::FindMeeting(tx, id);
-    if (meeting && meeting->InvitationOf(employee_id) != nullptr && OccurrenceOn(*meeting, now)) return meeting;
+    if (!meeting || !OccurrenceOn(*meeting, now) || (!calls_too && meeting->kind == "one-to-one")) continue;
+    if (meeting->InvitationOf(employee_id) != nullptr || AdmittedGuest(tx, *meeting, employee_id, now)) return meeting;
   }
   return std::nullopt;
 }
 
 Meeting MeetingService::EnsureRoomMeeting(store::Connection& tx, const Room& room, const std::string& kind,
                                           std::int64_t now) {
+  // A call is private to its two people: nobody else is let into it.
   if (kind != "one-to-one") {
-    if (auto meeting = MeetingOnInRoomFor(tx, room.id, room.owner->id, now)) return *meeting;
+    if (auto meeting = MeetingOnInRoomFor(tx, room.id, room.owner->id, now, false)) return *meeting;
   }
   Meeting meeting;
   meeting.id = crypto::RandomToken(16);

@@ -94,9 +94,15 @@ class MeetingService {
   Meeting EnsureRoomMeeting(store::Connection& tx, const Room& room, const std::string& kind, std::int64_t now);
   // Adds an invitee (accepted) to a meeting in the caller's transaction.
   void AddParticipant(store::Connection& tx, Meeting& meeting, const Person& person, std::int64_t now);
-  // Meetings on now in a room that `employee_id` is invited to.
+  // A meeting on now in a room that `employee_id` is invited to or was let into by a
+  // knock; `calls_too`: one-to-one calls count.
   std::optional<Meeting> MeetingOnInRoomFor(store::Connection& tx, const std::string& room_id,
-                                            const std::string& employee_id, std::int64_t now) const;
+                                            const std::string& employee_id, std::int64_t now,
+                                            bool calls_too = true) const;
+  // Let into the occurrence on now by its room's owner (a knock): a guest, not an
+  // invitee, whose access ends with that occurrence.
+  bool AdmittedGuest(store::Connection& tx, const Meeting& meeting, const std::string& employee_id,
+                     std::int64_t now) const;
 
   const crypto::CapabilitySigner& signer() const { return signer_; }
   std::int64_t Now() const { return clock_(); }
@@ -110,6 +116,11 @@ class MeetingService {
   http::Result<Meeting> Build(store::Connection& tx, const std::string& actor_id, const MeetingInput& input,
                               std::int64_t now) const;
   Conflicts FindConflicts(store::Connection& tx, const Meeting& meeting) const;
+  // Moving or cancelling one occurrence: who may, and whether it is one.
+  std::optional<http::Problem> CheckOccurrenceChange(const Meeting& meeting, const std::string& actor_id,
+                                                     std::int64_t occurrence) const;
+  static void ApplyException(Meeting& meeting, const ExceptionRecord& exception, std::int64_t now);
+  static void SaveException(store::Connection& tx, const Meeting& meeting, std::int64_t occurrence);
   std::optional<Meeting> FindVisible(store::Connection& tx, const std::string& meeting_id,
                                      const std::string& actor_id) const;
   nlohmann::json MeetingJson(const Meeting& meeting, const std::string& viewer_id, std::int64_t now) const;

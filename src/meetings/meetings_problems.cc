@@ -25,8 +25,12 @@ void RegisterMeetingsProblems() {
                     "The hall is booked", "The hall is booked at that time. Choose another time or hall."});
   catalog.Register("not-meeting-host", {"Нямате право", "Само организаторът и съорганизаторите променят срещата.",
                                         "Not allowed", "Only the organiser and the co-hosts change the meeting."});
-  catalog.Register("not-meeting-organiser", {"Нямате право", "Само организаторът отменя срещата.", "Not allowed",
-                                             "Only the organiser cancels the meeting."});
+  catalog.Register("not-meeting-organiser",
+                   {"Нямате право", "Само организаторът отменя срещата и променя ролите.", "Not allowed",
+                    "Only the organiser cancels the meeting or changes roles."});
+  catalog.Register("meeting-not-recurring",
+                   {"Срещата не се повтаря", "Променете самата среща: тя има само едно провеждане.",
+                    "Not a recurring meeting", "Change the meeting itself: it has only one occurrence."});
   catalog.Register("meeting-cancelled",
                    {"Срещата е отменена", "Срещата е отменена.", "Meeting cancelled", "The meeting is cancelled."});
   catalog.Register("meeting-not-on",

@@ -200,7 +200,9 @@ http::Result<json> RoomService::AnswerKnock(const std::string& actor_id, const s
           const auto knocker = MeetingRepository::FindPerson(tx, knock->employee_id);
           if (!knocker) return MakeProblem(409, "knock-answered");
           Meeting meeting = meetings_.EnsureRoomMeeting(tx, *room, "general", now);
-          meetings_.AddParticipant(tx, meeting, *knocker, now);
+          // Into an ad-hoc meeting as an invitee; into a scheduled one only as a guest
+          // of this occurrence (the knock row says so), never into the whole series.
+          if (meeting.ad_hoc) meetings_.AddParticipant(tx, meeting, *knocker, now);
           knock->meeting_id = meeting.id;
         }
         knock->status = admit ? "admitted" : "declined";

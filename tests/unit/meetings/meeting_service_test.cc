@@ -249,6 +249,73 @@ TEST_F(MeetingServiceTest, EditWarnsOfNewInviteesWhoAreBusyAndRefusesAMoveIntoTh
   EXPECT_EQ(Slug(meetings_.Update(ana_, meeting, Input(kMonday - kHour, 60, {boris_}))), "400 invalid-field");
 }
 
+TEST_F(MeetingServiceTest, RolesAreTheOrganisersToGive) {
+  MeetingInput input = Input(kTuesday, 60);
+  input.invitees = {{boris_, "co-host"}, {carol_, "participant"}};
+  const std::string meeting = CreateMeeting(ana_, input);
+  // Nobody is invited as host: that is the organiser.
+  MeetingInput hosts = Input(kTuesday + kDay, 60);
+  hosts.invitees = {{boris_, "host"}};
+  EXPECT_EQ(Slug(meetings_.Create(ana_, hosts)), "400 invalid-field");
+  // A co-host edits, but does not hand out roles, not even to himself.
+  MeetingInput promoted = input;
+  promoted.invitees = {{boris_, "co-host"}, {carol_, "co-host"}};
+  EXPECT_EQ(Slug(meetings_.Update(boris_, meeting, promoted)), "403 not-meeting-organiser");
+  MeetingInput retitled = input;
+  retitled.title = "Оперативка (нова зала)";
+  EXPECT_EQ(Slug(meetings_.Update(boris_, meeting, retitled)), "ok");
+  EXPECT_EQ(Slug(meetings_.Update(ana_, meeting, promoted)), "ok");
+}
+
+TEST_F(MeetingServiceTest, ASeriesMustStartOnOneOfItsOwnDays) {
+  MeetingInput weekly = Input(kMonday + kHour, 60, {boris_});  // a Monday
+  weekly.recurrence = Recurrence{Frequency::kWeekly, 1, {"TU"}, std::nullopt, std::nullopt};
+  EXPECT_EQ(Slug(meetings_.Create(ana_, weekly)), "400 invalid-field");
+  weekly.recurrence->weekdays = {"MO", "TU"};
+  EXPECT_EQ(Slug(meetings_.Create(ana_, weekly)), "ok");
+}
+
+TEST_F(MeetingServiceTest, SingleOccurrenceChangesAreForSeriesAndCountOnce) {
+  const std::string single = CreateMeeting(ana_, Input(kTuesday, 60, {boris_, carol_}));
+  ASSERT_TRUE(meetings_
+                  .Update(ana_, single,
+                          [&] {
+                            auto input = Input(kTuesday, 60, {boris_, carol_});
+                            input.invitees[0].role = "co-host";
+                            return input;
+                          }())
+                  .ok());
+  // A co-host cannot cancel a single meeting by calling it an occurrence.
+  EXPECT_EQ(Slug(meetings_.CancelOccurrence(boris_, single, kTuesday)), "409 meeting-not-recurring");
+
+  MeetingInput weekly = Input(kTuesday + kDay, 60, {boris_});
+  weekly.recurrence = Recurrence{Frequency::kWeekly, 1, {}, std::nullopt, std::nullopt};
+  const std::string series = CreateMeeting(ana_, weekly);
+  const std::int64_t second = kTuesday + 8 * kDay;
+  // Moved three days away, it can be moved again and then cancelled.
+  ASSERT_EQ(Slug(meetings_.MoveOccurrence(ana_, series, second, second + 3 * kDay, second + 3 * kDay + kHour)), "ok");
+  EXPECT_EQ(Slug(meetings_.MoveOccurrence(ana_, series, second, second + 2 * kDay, second + 2 * kDay + kHour)), "ok");
+  EXPECT_EQ(Slug(meetings_.CancelOccurrence(ana_, series, second)), "ok");
+  const auto told = Notifications(boris_, notify::kKindMeetingCancelled).size();
+  EXPECT_EQ(Slug(meetings_.CancelOccurrence(ana_, series, second)), "ok");
+  EXPECT_EQ(Notifications(boris_, notify::kKindMeetingCancelled).size(), told);
+  EXPECT_EQ(Slug(meetings_.CancelOccurrence(ana_, series, second + kHour)), "404 occurrence-not-found");
+}
+
+TEST_F(MeetingServiceTest, AnOccurrenceIsNotMovedOntoABookedHall) {
+  const std::string hall = rooms_.CreateHall(ana_, {"Голяма зала", "", 40, false})->at("id");
+  MeetingInput weekly = Input(kTuesday, 60);
+  weekly.room_id = hall;
+  weekly.recurrence = Recurrence{Frequency::kWeekly, 1, {}, std::nullopt, std::nullopt};
+  const std::string series = CreateMeeting(ana_, weekly);
+  MeetingInput other = Input(kTuesday + 2 * kDay, 60);
+  other.room_id = hall;
+  CreateMeeting(carol_, other);
+  EXPECT_EQ(Slug(meetings_.MoveOccurrence(ana_, series, kTuesday + 7 * kDay, kTuesday + 2 * kDay,
+                                          kTuesday + 2 * kDay + kHour)),
+            "409 hall-busy");
+}
+
 TEST_F(MeetingServiceTest, DeclinedInviteeIsNotBusy) {
   const std::string first = CreateMeeting(ana_, Input(kTuesday, 60, {boris_}));
   ASSERT_TRUE(meetings_.Respond(boris_, first, "declined", "в отпуск съм").ok());

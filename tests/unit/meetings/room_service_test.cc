@@ -202,6 +202,43 @@ TEST_F(RoomServiceTest, AdmittedKnockerJoinsTheOwnersMeeting) {
   EXPECT_EQ(Slug(rooms_.AnswerKnock(ana_, knock_id, false)), "409 knock-answered");
 }
 
+TEST_F(RoomServiceTest, KnockerLetIntoAScheduledSeriesIsAGuestOfThatOccurrenceOnly) {
+  const std::string room = PersonalRoomOf(ana_);
+  MeetingInput weekly = Input(kMonday + 5 * kMinute, 60, {carol_});
+  weekly.recurrence = Recurrence{Frequency::kWeekly, 1, {}, std::nullopt, std::nullopt};
+  const std::string series = CreateMeeting(ana_, weekly);
+  const auto ana_tab = Connect(ana_);
+  const std::string knock_id = rooms_.Knock(boris_, room)->at("id");
+  const auto admitted = rooms_.AnswerKnock(ana_, knock_id, true);
+  ASSERT_TRUE(admitted.ok()) << Slug(admitted);
+  EXPECT_EQ(admitted->at("meeting_id"), series);
+
+  // In for this occurrence: he sees it and enters, but is not made an invitee.
+  EXPECT_EQ(MeetingOf(rooms_.Enter(boris_, room), boris_), series);
+  ASSERT_TRUE(meetings_.Get(boris_, series).ok());
+  EXPECT_EQ(meetings_.Get(boris_, series)->at("my_role"), "");
+  EXPECT_EQ(meetings_.Get(ana_, series)->at("invitees").size(), 2U);
+  // After it, the series is none of his business.
+  now_ = kMonday + 2 * kHour;
+  EXPECT_EQ(Slug(meetings_.Get(boris_, series)), "404 meeting-not-found");
+  now_ = kMonday + 7 * kDay;
+  EXPECT_EQ(Slug(meetings_.Join(boris_, series)), "404 meeting-not-found");
+  EXPECT_EQ(Slug(rooms_.Enter(boris_, room)), "403 knock-required");
+}
+
+TEST_F(RoomServiceTest, NobodyIsLetIntoSomeoneElsesCall) {
+  const std::string room = PersonalRoomOf(ana_);
+  const auto ana_tab = Connect(ana_);
+  const auto carol_tab = Connect(carol_);
+  const std::string call = calls_.Start(ana_, carol_)->at("id");
+  const std::string call_meeting = calls_.Accept(carol_, call)->at("meeting_id");
+  const std::string knock_id = rooms_.Knock(boris_, room)->at("id");
+  const auto admitted = rooms_.AnswerKnock(ana_, knock_id, true);
+  ASSERT_TRUE(admitted.ok()) << Slug(admitted);
+  EXPECT_NE(admitted->at("meeting_id"), call_meeting);
+  EXPECT_EQ(Slug(meetings_.Get(boris_, call_meeting)), "404 meeting-not-found");
+}
+
 TEST_F(RoomServiceTest, DeclinedKnockerStaysOutside) {
   const std::string room = PersonalRoomOf(ana_);
   const auto ana_tab = Connect(ana_);
