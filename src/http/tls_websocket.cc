@@ -45,12 +45,20 @@ TlsWebSocket::~TlsWebSocket() {
 
 asio::awaitable<void> TlsWebSocket::Run(WebSocketEndpoint& endpoint) {
   auto self = shared_from_this();
+  // However the loop ends (an exception too), the hub forgets the peer and the
+  // socket is closed, unless a close frame is still on its way out.
+  struct Ending {
+    WebSocketEndpoint& endpoint;
+    std::shared_ptr<TlsWebSocket> socket;
+    ~Ending() {
+      endpoint.Closed(socket);
+      if (!socket->finish_when_flushed_) socket->Finish();
+    }
+  } ending{endpoint, self};
   StartHeartbeat();
   endpoint.Opened(self);
   bool open = HandleFrames(endpoint);
   while (open && !finished_ && co_await ReadMore()) open = HandleFrames(endpoint);
-  endpoint.Closed(self);
-  if (!finish_when_flushed_) Finish();
 }
 
 // One SSL_read, waiting for the socket as OpenSSL asks; false at the end.
@@ -103,7 +111,7 @@ bool TlsWebSocket::HandleFrames(WebSocketEndpoint& endpoint) {
           Enqueue(WebSocketFrameOf(WebSocketOpcode::kClose, code), true);
           close_sent_ = true;
           finish_when_flushed_ = true;
-          WriteQueued();
+          if (!writing_) WriteQueued();
         }
         return false;
       case WebSocketEvent::Kind::kError: CloseWith(event->close_code); return false;
@@ -125,7 +133,8 @@ void TlsWebSocket::Close() {
 
 void TlsWebSocket::Enqueue(std::string frame, bool control) {
   if (finished_ || (close_sent_ && !control)) return;
-  if (!control && queued_bytes_ + frame.size() > options_.max_queued_bytes) {
+  // Control frames count too: a client that pings and never reads must not grow the queue.
+  if (queued_bytes_ + frame.size() > options_.max_queued_bytes) {
     spdlog::warn("WebSocket of {} dropped: {} bytes wait to be sent", principal_.subject_id, queued_bytes_);
     Finish();
     return;

@@ -17,14 +17,16 @@ std::uint64_t BigEndian(std::string_view bytes) {
 std::optional<WebSocketEvent> WebSocketFrameReader::Fail(std::uint16_t code) {
   done_ = true;
   inbound_.clear();
+  consumed_ = 0;
   message_.clear();
   return WebSocketEvent{WebSocketEvent::Kind::kError, {}, code};
 }
 
 std::optional<WebSocketEvent> WebSocketFrameReader::Next() {
-  while (!done_ && inbound_.size() >= 2) {
-    const auto first = static_cast<unsigned char>(inbound_[0]);
-    const auto second = static_cast<unsigned char>(inbound_[1]);
+  while (!done_ && inbound_.size() - consumed_ >= 2) {
+    const std::string_view frame = std::string_view(inbound_).substr(consumed_);
+    const auto first = static_cast<unsigned char>(frame[0]);
+    const auto second = static_cast<unsigned char>(frame[1]);
     const bool final_frame = (first & 0x80) != 0;
     const auto opcode = static_cast<WebSocketOpcode>(first & 0x0f);
     const bool control = (first & 0x08) != 0;
@@ -34,8 +36,8 @@ std::optional<WebSocketEvent> WebSocketFrameReader::Next() {
     std::size_t header = 2;
     if (length == 126 || length == 127) {
       const std::size_t extra = length == 126 ? 2 : 8;
-      if (inbound_.size() < header + extra) return std::nullopt;
-      length = BigEndian(std::string_view(inbound_).substr(header, extra));
+      if (frame.size() < header + extra) return std::nullopt;
+      length = BigEndian(frame.substr(header, extra));
       header += extra;
     }
     if (control && (length > kMaxControlPayload || !final_frame)) return Fail(kCloseProtocolError);
@@ -43,12 +45,12 @@ std::optional<WebSocketEvent> WebSocketFrameReader::Next() {
     if (length > max_message_bytes_ || (!control && message_.size() + length > max_message_bytes_)) {
       return Fail(kCloseTooBig);
     }
-    if (inbound_.size() < header + kMaskBytes + length) return std::nullopt;
+    if (frame.size() < header + kMaskBytes + length) return std::nullopt;
 
-    const std::string_view mask = std::string_view(inbound_).substr(header, kMaskBytes);
-    std::string payload = inbound_.substr(header + kMaskBytes, static_cast<std::size_t>(length));
+    const std::string_view mask = frame.substr(header, kMaskBytes);
+    std::string payload(frame.substr(header + kMaskBytes, static_cast<std::size_t>(length)));
     for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(payload[i] ^ mask[i % kMaskBytes]);
-    inbound_.erase(0, header + kMaskBytes + static_cast<std::size_t>(length));
+    consumed_ += header + kMaskBytes + static_cast<std::size_t>(length);
 
     switch (opcode) {
       case WebSocketOpcode::kText:
@@ -74,6 +76,8 @@ std::optional<WebSocketEvent> WebSocketFrameReader::Next() {
 }
 
 void WebSocketFrameReader::Trim() {
+  inbound_.erase(0, consumed_);
+  consumed_ = 0;
   if (inbound_.empty() && inbound_.capacity() > 64) inbound_ = std::string();
 }
 

@@ -47,14 +47,15 @@ class WebSocketFrameReader {
   // The next event, or nullopt when more bytes are needed. After kClose or kError
   // the reader is done: it returns nothing more.
   std::optional<WebSocketEvent> Next();
-  // Gives back buffer memory when nothing is pending (an idle socket keeps none).
+  // Drops the bytes Next has used (call after draining it); an idle socket keeps no buffer.
   void Trim();
 
  private:
   std::optional<WebSocketEvent> Fail(std::uint16_t code);
 
   std::size_t max_message_bytes_;
-  std::string inbound_;  // bytes of frames not yet complete
+  std::string inbound_;        // bytes read; those before consumed_ are done with
+  std::size_t consumed_ = 0;   // erased once per read (Trim), not once per frame
   std::string message_;  // a fragmented message being put together
   bool in_fragmented_message_ = false;
   bool done_ = false;

@@ -503,9 +503,10 @@ serverTest('bad input to the meetings, rooms, calls, presence and notifications 
     [me, 'PUT', `/meetings/${id}/occurrences/not-a-time`, { starts_at: far, ends_at: far }, 400],
     [me, 'PUT', `/meetings/${id}/occurrences/${meeting.starts_at}`, { starts_at: far }, 400],
     [me, 'PUT', `/meetings/${id}/occurrences/${meeting.starts_at}`, { starts_at: far, ends_at: far }, 400],
-    [me, 'PUT', `/meetings/${id}/occurrences/2027-01-01T00:00:00Z`, { starts_at: far, ends_at: '2027-06-01T11:00:00Z' }, 404],
+    // A single meeting has no occurrences to move or cancel one by one.
+    [me, 'PUT', `/meetings/${id}/occurrences/2027-01-01T00:00:00Z`, { starts_at: far, ends_at: '2027-06-01T11:00:00Z' }, 409],
     [me, 'DELETE', `/meetings/${id}/occurrences/yesterday`, undefined, 400],
-    [me, 'DELETE', `/meetings/${id}/occurrences/2027-01-01T00:00:00Z`, undefined, 404],
+    [me, 'DELETE', `/meetings/${id}/occurrences/2027-01-01T00:00:00Z`, undefined, 409],
     [me, 'GET', `/meetings/upcoming?from=${encodeURIComponent('вчера')}`, undefined, 400],
     [me, 'GET', '/meetings/upcoming?to=2020-01-01', undefined, 400],
     [me, 'GET', `/meetings/upcoming?from=${far}&to=2027-05-01T00:00:00Z`, undefined, 400],
