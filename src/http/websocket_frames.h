@@ -54,9 +54,9 @@ class WebSocketFrameReader {
   std::optional<WebSocketEvent> Fail(std::uint16_t code);
 
   std::size_t max_message_bytes_;
-  std::string inbound_;        // bytes read; those before consumed_ are done with
-  std::size_t consumed_ = 0;   // erased once per read (Trim), not once per frame
-  std::string message_;  // a fragmented message being put together
+  std::string inbound_;       // bytes read; those before consumed_ are done with
+  std::size_t consumed_ = 0;  // erased once per read (Trim), not once per frame
+  std::string message_;       // a fragmented message being put together
   bool in_fragmented_message_ = false;
   bool done_ = false;
 };
