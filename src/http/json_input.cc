@@ -1,13 +1,7 @@
 #include "http/json_input.h"
 
 namespace egovbox::http {
-namespace {
-
-Problem InvalidField(const std::string& field) {
-  return MakeProblem(400, "invalid-field", {{"field", field}});
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::string> RequiredString(const nlohmann::json& body, const std::string& field, std::size_t max_length) {
   auto value = OptionalString(body, field, max_length);

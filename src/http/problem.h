@@ -24,6 +24,8 @@ struct Problem {
 };
 
 Problem MakeProblem(int status, std::string slug, nlohmann::json params = nlohmann::json::object());
+// 400 invalid-field: the field (e.g. "recurrence.interval") is missing, of the wrong type or not allowed.
+Problem InvalidField(const std::string& field);
 
 // Either a value or a Problem. Cheap to move; access to the wrong side throws
 // std::bad_variant_access (a programmer error).

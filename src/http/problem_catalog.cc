@@ -12,6 +12,10 @@ Problem MakeProblem(int status, std::string slug, nlohmann::json params) {
   return problem;
 }
 
+Problem InvalidField(const std::string& field) {
+  return MakeProblem(400, "invalid-field", {{"field", field}});
+}
+
 ProblemCatalog& ProblemCatalog::Instance() {
   static ProblemCatalog catalog;
   return catalog;

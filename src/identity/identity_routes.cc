@@ -38,7 +38,7 @@ json CreatedJson(const CreatedEmployee& created) {
 // "roles": an array of strings (which roles exist is the service's rule).
 http::Result<std::vector<std::string>> RolesField(const json& body) {
   const auto roles = body.find("roles");
-  const auto invalid = http::MakeProblem(400, "invalid-field", {{"field", "roles"}});
+  const auto invalid = http::InvalidField("roles");
   if (roles == body.end() || !roles->is_array()) return invalid;
   std::vector<std::string> names;
   for (const auto& role : *roles) {
@@ -145,7 +145,7 @@ Response DisableTotp(AccountService& accounts, Request& request) {
 
 Response Directory(EmployeeService& employees, Request& request) {
   const std::string query = request.QueryParam("q").value_or("");
-  if (query.size() > 200) return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "q"}}));
+  if (query.size() > 200) return Response::FromProblem(http::InvalidField("q"));
   json items = json::array();
   for (const auto& employee : employees.Search(query, request.QueryParam("department"))) {
     items.push_back(DirectoryJson(employee));

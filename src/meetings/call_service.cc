@@ -54,7 +54,7 @@ CallService::CallService(store::Database& database, MeetingService& meetings, Me
     : database_(database), meetings_(meetings), messenger_(messenger), ring_seconds_(ring_seconds) {}
 
 http::Result<json> CallService::Start(const std::string& caller_id, const std::string& callee_id) {
-  if (caller_id == callee_id) return MakeProblem(400, "invalid-field", {{"field", "callee_id"}});
+  if (caller_id == callee_id) return http::InvalidField("callee_id");
   const std::int64_t now = meetings_.Now();
   Messenger::Batch batch;
   auto started =

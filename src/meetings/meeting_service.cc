@@ -30,10 +30,6 @@ constexpr std::int64_t kAdHocDurationSeconds = 3600;
 constexpr std::int64_t kPastStartTolerance = 300;  // a start a few minutes ago is still "now"
 constexpr std::int64_t kMaxUpcomingWindow = std::int64_t{62} * 86400;
 
-http::Problem Invalid(const std::string& field) {
-  return MakeProblem(400, "invalid-field", {{"field", field}});
-}
-
 http::Problem NotFound() {
   return MakeProblem(404, "meeting-not-found");
 }
@@ -144,21 +140,21 @@ http::Result<Meeting> MeetingService::Build(store::Connection& tx, const std::st
   meeting.title = input.title;
   meeting.agenda = input.agenda;
   meeting.kind = input.kind;
-  if (!IsKind(meeting.kind)) return Invalid("kind");
+  if (!IsKind(meeting.kind)) return http::InvalidField("kind");
   if (input.ends_at <= input.starts_at || input.ends_at - input.starts_at > kMaxDurationSeconds) {
-    return Invalid("ends_at");
+    return http::InvalidField("ends_at");
   }
   meeting.starts_at = input.starts_at;
   meeting.ends_at = input.ends_at;
   meeting.recurrence = input.recurrence;
   if (meeting.recurrence && !IsOccurrence(meeting.starts_at, meeting.recurrence, meeting.starts_at)) {
-    return Invalid("recurrence");  // e.g. starts on a Monday, repeats on Tuesdays
+    return http::InvalidField("recurrence");  // e.g. starts on a Monday, repeats on Tuesdays
   }
   meeting.last_ends_at = LastOccurrenceEnd(meeting.starts_at, meeting.duration(), meeting.recurrence, {});
   meeting.reminder_offsets = input.reminder_offsets.value_or(settings_.default_reminder_offsets);
-  if (meeting.reminder_offsets.size() > kMaxReminderOffsets) return Invalid("reminder_offsets");
+  if (meeting.reminder_offsets.size() > kMaxReminderOffsets) return http::InvalidField("reminder_offsets");
   for (const auto offset : meeting.reminder_offsets) {
-    if (offset < 0 || offset > kMaxReminderOffset) return Invalid("reminder_offsets");
+    if (offset < 0 || offset > kMaxReminderOffset) return http::InvalidField("reminder_offsets");
   }
   std::sort(meeting.reminder_offsets.begin(), meeting.reminder_offsets.end());
   meeting.reminder_offsets.erase(std::unique(meeting.reminder_offsets.begin(), meeting.reminder_offsets.end()),
@@ -180,7 +176,7 @@ http::Result<Meeting> MeetingService::Build(store::Connection& tx, const std::st
   std::map<std::string, Invitation> invitations;
   invitations[actor_id] = Invitation{*organiser, std::string(kRoleHost), "accepted", "", std::nullopt, now};
   for (const auto& invitee : input.invitees) {
-    if (!IsInviteeRole(invitee.role)) return Invalid("invitees.role");
+    if (!IsInviteeRole(invitee.role)) return http::InvalidField("invitees.role");
     const auto person = MeetingRepository::FindPerson(tx, invitee.employee_id);
     if (!person) return MakeProblem(400, "unknown-invitee", {{"id", invitee.employee_id}});
     if (person->id == actor_id) continue;
@@ -195,7 +191,7 @@ http::Result<Meeting> MeetingService::Build(store::Connection& tx, const std::st
                               Invitation{person, std::string(kRoleParticipant), "needs-action", "", std::nullopt, now});
     }
   }
-  if (invitations.size() > kMaxInvitees) return Invalid("invitees");
+  if (invitations.size() > kMaxInvitees) return http::InvalidField("invitees");
   for (auto& [id, invitation] : invitations) meeting.invitations.push_back(std::move(invitation));
   return meeting;
 }
@@ -249,7 +245,7 @@ MeetingService::Conflicts MeetingService::FindConflicts(store::Connection& tx, c
 
 http::Result<json> MeetingService::Create(const std::string& actor_id, const MeetingInput& input) {
   const std::int64_t now = Now();
-  if (input.starts_at < now - kPastStartTolerance) return Invalid("starts_at");
+  if (input.starts_at < now - kPastStartTolerance) return http::InvalidField("starts_at");
   Messenger::Batch batch;
   auto created =
       database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Result<json> {
@@ -303,7 +299,7 @@ http::Result<json> MeetingService::Update(const std::string& actor_id, const std
                                    (meeting.recurrence ? ToRrule(*meeting.recurrence) : "") !=
                                        (current->recurrence ? ToRrule(*current->recurrence) : "");
         if (!times_changed) meeting.exceptions = current->exceptions;
-        if (times_changed && meeting.starts_at < now - kPastStartTolerance) return Invalid("starts_at");
+        if (times_changed && meeting.starts_at < now - kPastStartTolerance) return http::InvalidField("starts_at");
         const auto conflicts = FindConflicts(tx, meeting);
         if (conflicts.hall_busy) return MakeProblem(409, "hall-busy");
         // At the old time only those newly invited can be newly busy.
@@ -415,7 +411,7 @@ http::Result<json> MeetingService::Get(const std::string& actor_id, const std::s
 }
 
 http::Result<json> MeetingService::Upcoming(const std::string& actor_id, std::int64_t from, std::int64_t to) {
-  if (to <= from || to - from > kMaxUpcomingWindow) return Invalid("to");
+  if (to <= from || to - from > kMaxUpcomingWindow) return http::InvalidField("to");
   return database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) -> http::Result<json> {
     std::vector<std::pair<std::int64_t, json>> found;
     for (const auto& id : MeetingRepository::MeetingIdsOfEmployee(tx, actor_id, from, to)) {
@@ -451,7 +447,8 @@ http::Result<json> MeetingService::Availability(const std::string& actor_id, con
 
 http::Result<json> MeetingService::Respond(const std::string& actor_id, const std::string& meeting_id,
                                            const std::string& response, const std::string& comment) {
-  if (response != "accepted" && response != "declined" && response != "tentative") return Invalid("response");
+  if (response != "accepted" && response != "declined" && response != "tentative")
+    return http::InvalidField("response");
   const std::int64_t now = Now();
   Messenger::Batch batch;
   auto answered =
@@ -476,9 +473,9 @@ http::Result<json> MeetingService::Respond(const std::string& actor_id, const st
 http::Result<json> MeetingService::SetMyReminders(const std::string& actor_id, const std::string& meeting_id,
                                                   const std::optional<std::vector<std::int64_t>>& offsets) {
   if (offsets) {
-    if (offsets->size() > kMaxReminderOffsets) return Invalid("offsets");
+    if (offsets->size() > kMaxReminderOffsets) return http::InvalidField("offsets");
     for (const auto offset : *offsets) {
-      if (offset < 0 || offset > kMaxReminderOffset) return Invalid("offsets");
+      if (offset < 0 || offset > kMaxReminderOffset) return http::InvalidField("offsets");
     }
   }
   const std::int64_t now = Now();
@@ -496,7 +493,7 @@ http::Result<json> MeetingService::SetMyReminders(const std::string& actor_id, c
 http::Result<json> MeetingService::MoveOccurrence(const std::string& actor_id, const std::string& meeting_id,
                                                   std::int64_t occurrence, std::int64_t starts_at,
                                                   std::int64_t ends_at) {
-  if (ends_at <= starts_at || ends_at - starts_at > kMaxDurationSeconds) return Invalid("ends_at");
+  if (ends_at <= starts_at || ends_at - starts_at > kMaxDurationSeconds) return http::InvalidField("ends_at");
   const std::int64_t now = Now();
   Messenger::Batch batch;
   auto moved =
@@ -504,7 +501,7 @@ http::Result<json> MeetingService::MoveOccurrence(const std::string& actor_id, c
         auto meeting = FindVisible(tx, meeting_id, actor_id);
         if (!meeting) return NotFound();
         if (auto refused = CheckOccurrenceChange(*meeting, actor_id, occurrence)) return *refused;
-        if (starts_at < now - kPastStartTolerance) return Invalid("starts_at");
+        if (starts_at < now - kPastStartTolerance) return http::InvalidField("starts_at");
         ApplyException(*meeting, {occurrence, starts_at, ends_at, false}, now);
         if (FindConflicts(tx, *meeting).hall_busy) return MakeProblem(409, "hall-busy");
         SaveException(tx, *meeting, occurrence);

@@ -27,25 +27,21 @@ const std::string& Me(const Request& request) {
   return request.principal->subject_id;
 }
 
-http::Problem Invalid(const std::string& field) {
-  return MakeProblem(400, "invalid-field", {{"field", field}});
-}
-
 http::Result<std::int64_t> TimeField(const json& body, const std::string& field) {
   const auto value = body.find(field);
-  if (value == body.end() || !value->is_string()) return Invalid(field);
+  if (value == body.end() || !value->is_string()) return http::InvalidField(field);
   const auto parsed = ParseRfc3339(value->get<std::string>());
-  if (!parsed) return Invalid(field);
+  if (!parsed) return http::InvalidField(field);
   return *parsed;
 }
 
 http::Result<std::optional<std::vector<std::int64_t>>> OffsetsField(const json& body, const std::string& field) {
   const auto value = body.find(field);
   if (value == body.end() || value->is_null()) return std::optional<std::vector<std::int64_t>>();
-  if (!value->is_array()) return Invalid(field);
+  if (!value->is_array()) return http::InvalidField(field);
   std::vector<std::int64_t> offsets;
   for (const auto& offset : *value) {
-    if (!offset.is_number_integer()) return Invalid(field);
+    if (!offset.is_number_integer()) return http::InvalidField(field);
     offsets.push_back(offset.get<std::int64_t>());
   }
   return std::optional<std::vector<std::int64_t>>(std::move(offsets));
@@ -56,7 +52,7 @@ http::Result<MeetingInput> ReadMeetingInput(const json& body, bool for_availabil
   if (!for_availability) {
     auto title = http::RequiredString(body, "title", kMaxTitle);
     if (!title) return title.problem();
-    if (title->find_first_not_of(" \t\r\n") == std::string::npos) return Invalid("title");
+    if (title->find_first_not_of(" \t\r\n") == std::string::npos) return http::InvalidField("title");
     input.title = *title;
   }
   auto agenda = http::OptionalString(body, "agenda", kMaxAgenda);
@@ -80,20 +76,20 @@ http::Result<MeetingInput> ReadMeetingInput(const json& body, bool for_availabil
     input.recurrence = *parsed;
   }
   if (const auto invitees = body.find("invitees"); invitees != body.end() && !invitees->is_null()) {
-    if (!invitees->is_array()) return Invalid("invitees");
+    if (!invitees->is_array()) return http::InvalidField("invitees");
     for (const auto& invitee : *invitees) {
-      if (!invitee.is_object()) return Invalid("invitees");
+      if (!invitee.is_object()) return http::InvalidField("invitees");
       auto id = http::RequiredString(invitee, "employee_id", kMaxId);
-      if (!id) return Invalid("invitees.employee_id");
+      if (!id) return http::InvalidField("invitees.employee_id");
       auto role = http::OptionalString(invitee, "role", 32);
-      if (!role) return Invalid("invitees.role");
+      if (!role) return http::InvalidField("invitees.role");
       input.invitees.push_back({*id, role->value_or(std::string(kRoleParticipant))});
     }
   }
   if (const auto departments = body.find("departments"); departments != body.end() && !departments->is_null()) {
-    if (!departments->is_array()) return Invalid("departments");
+    if (!departments->is_array()) return http::InvalidField("departments");
     for (const auto& department : *departments) {
-      if (!department.is_string()) return Invalid("departments");
+      if (!department.is_string()) return http::InvalidField("departments");
       input.departments.push_back(department.get<std::string>());
     }
   }
@@ -101,7 +97,7 @@ http::Result<MeetingInput> ReadMeetingInput(const json& body, bool for_availabil
   if (!offsets) return offsets.problem();
   input.reminder_offsets = *offsets;
   if (const auto allow = body.find("allow_conflicts"); allow != body.end() && !allow->is_null()) {
-    if (!allow->is_boolean()) return Invalid("allow_conflicts");
+    if (!allow->is_boolean()) return http::InvalidField("allow_conflicts");
     input.allow_conflicts = allow->get<bool>();
   }
   auto meeting_id = http::OptionalString(body, "meeting_id", kMaxId);
@@ -119,11 +115,11 @@ http::Result<HallInput> ReadHallInput(const json& body) {
   if (!description) return description.problem();
   input.description = description->value_or("");
   if (const auto capacity = body.find("capacity"); capacity != body.end() && !capacity->is_null()) {
-    if (!capacity->is_number_integer()) return Invalid("capacity");
+    if (!capacity->is_number_integer()) return http::InvalidField("capacity");
     input.capacity = capacity->get<std::int64_t>();
   }
   if (const auto lobby = body.find("lobby"); lobby != body.end() && !lobby->is_null()) {
-    if (!lobby->is_boolean()) return Invalid("lobby");
+    if (!lobby->is_boolean()) return http::InvalidField("lobby");
     input.lobby = lobby->get<bool>();
   }
   return input;
@@ -182,12 +178,12 @@ Response Upcoming(MeetingService& meetings, Request& request) {
   std::optional<std::int64_t> to;
   if (const auto text = request.QueryParam("from")) {
     const auto parsed = ParseRfc3339(*text);
-    if (!parsed) return Response::FromProblem(Invalid("from"));
+    if (!parsed) return Response::FromProblem(http::InvalidField("from"));
     from = *parsed;
   }
   if (const auto text = request.QueryParam("to")) {
     to = ParseRfc3339(*text);
-    if (!to) return Response::FromProblem(Invalid("to"));
+    if (!to) return Response::FromProblem(http::InvalidField("to"));
   }
   return Response::FromResult(meetings.Upcoming(Me(request), from, to.value_or(from + kDefaultUpcomingSeconds)));
 }
@@ -213,7 +209,7 @@ Response SetReminders(MeetingService& meetings, Request& request) {
 
 http::Result<std::int64_t> OccurrenceParam(const Request& request) {
   const auto parsed = ParseRfc3339(request.PathParam("occurrence"));
-  if (!parsed) return Invalid("occurrence");
+  if (!parsed) return http::InvalidField("occurrence");
   return *parsed;
 }
 
@@ -268,7 +264,7 @@ Response StartCall(CallService& calls, Request& request) {
 Response SetPresence(const MeetingsApi& api, Request& request) {
   return WithBody(request, [&](const json& body) {
     const auto dnd = body.find("do_not_disturb");
-    if (dnd == body.end() || !dnd->is_boolean()) return Response::FromProblem(Invalid("do_not_disturb"));
+    if (dnd == body.end() || !dnd->is_boolean()) return Response::FromProblem(http::InvalidField("do_not_disturb"));
     const bool on = dnd->get<bool>();
     api.database.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) {
       tx.Execute(

@@ -48,8 +48,8 @@ std::string_view FrequencyName(Frequency frequency) {
   return "weekly";
 }
 
-http::Problem InvalidField(std::string_view name) {
-  return http::MakeProblem(400, "invalid-field", {{"field", fmt::format("recurrence.{}", name)}});
+http::Problem InvalidRecurrenceField(std::string_view name) {
+  return http::InvalidField(fmt::format("recurrence.{}", name));
 }
 
 // The field at fault, or nullopt for a valid recurrence.
@@ -226,11 +226,11 @@ struct Window {
 }  // namespace
 
 http::Result<Recurrence> RecurrenceFromJson(const nlohmann::json& json) {
-  if (!json.is_object()) return http::MakeProblem(400, "invalid-field", {{"field", "recurrence"}});
+  if (!json.is_object()) return http::InvalidField("recurrence");
   Recurrence recurrence;
 
   const auto frequency = json.find("frequency");
-  if (frequency == json.end() || !frequency->is_string()) return InvalidField("frequency");
+  if (frequency == json.end() || !frequency->is_string()) return InvalidRecurrenceField("frequency");
   const auto& frequency_name = frequency->get_ref<const std::string&>();
   if (frequency_name == "daily") {
     recurrence.frequency = Frequency::kDaily;
@@ -239,36 +239,36 @@ http::Result<Recurrence> RecurrenceFromJson(const nlohmann::json& json) {
   } else if (frequency_name == "monthly") {
     recurrence.frequency = Frequency::kMonthly;
   } else {
-    return InvalidField("frequency");
+    return InvalidRecurrenceField("frequency");
   }
 
   std::optional<int> interval;
-  if (!ReadInteger(json, "interval", 1, kMaxInterval, interval)) return InvalidField("interval");
+  if (!ReadInteger(json, "interval", 1, kMaxInterval, interval)) return InvalidRecurrenceField("interval");
   recurrence.interval = interval.value_or(1);
 
   const auto weekdays = json.find("weekdays");
   if (weekdays != json.end() && !weekdays->is_null()) {
-    if (!weekdays->is_array()) return InvalidField("weekdays");
+    if (!weekdays->is_array()) return InvalidRecurrenceField("weekdays");
     std::set<std::size_t> days;
     for (const auto& day : *weekdays) {
       const auto index = day.is_string() ? WeekdayIndex(day.get_ref<const std::string&>()) : std::nullopt;
-      if (!index) return InvalidField("weekdays");
+      if (!index) return InvalidRecurrenceField("weekdays");
       days.insert(*index);
     }
-    if (!days.empty() && recurrence.frequency != Frequency::kWeekly) return InvalidField("weekdays");
+    if (!days.empty() && recurrence.frequency != Frequency::kWeekly) return InvalidRecurrenceField("weekdays");
     for (const auto index : days) recurrence.weekdays.emplace_back(kWeekdayNames[index]);
   }
 
   const auto until = json.find("until");
   if (until != json.end() && !until->is_null()) {
-    if (!until->is_string()) return InvalidField("until");
+    if (!until->is_string()) return InvalidRecurrenceField("until");
     const auto date = ParseDate(until->get_ref<const std::string&>());
-    if (!date) return InvalidField("until");
+    if (!date) return InvalidRecurrenceField("until");
     recurrence.until = FormatDate(*date);
   }
 
-  if (!ReadInteger(json, "count", 1, kMaxCount, recurrence.count)) return InvalidField("count");
-  if (recurrence.until && recurrence.count) return InvalidField("count");
+  if (!ReadInteger(json, "count", 1, kMaxCount, recurrence.count)) return InvalidRecurrenceField("count");
+  if (recurrence.until && recurrence.count) return InvalidRecurrenceField("count");
   return recurrence;
 }
 

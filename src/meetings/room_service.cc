@@ -36,13 +36,13 @@ json KnockJson(const KnockRecord& knock) {
 
 http::Status CheckHall(const HallInput& input) {
   if (input.name.empty() || input.name.size() > kMaxHallName) {
-    return MakeProblem(400, "invalid-field", {{"field", "name"}});
+    return http::InvalidField("name");
   }
   if (input.description.size() > kMaxHallDescription) {
-    return MakeProblem(400, "invalid-field", {{"field", "description"}});
+    return http::InvalidField("description");
   }
   if (input.capacity && (*input.capacity < 1 || *input.capacity > 10000)) {
-    return MakeProblem(400, "invalid-field", {{"field", "capacity"}});
+    return http::InvalidField("capacity");
   }
   return http::Ok();
 }

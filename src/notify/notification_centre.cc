@@ -76,7 +76,7 @@ void NotificationCentre::Publish(const std::vector<Notification>& committed) {
 
 http::Result<NotificationPage> NotificationCentre::List(const std::string& employee_id, int limit,
                                                         const std::optional<std::string>& before) {
-  if (limit < 1 || limit > kMaxLimit) return http::MakeProblem(400, "invalid-field", {{"field", "limit"}});
+  if (limit < 1 || limit > kMaxLimit) return http::InvalidField("limit");
   return database_.InTransaction(
       store::TransactionMode::kRead, [&](store::Connection& connection) -> http::Result<NotificationPage> {
         NotificationPage page;
@@ -85,7 +85,7 @@ http::Result<NotificationPage> NotificationCentre::List(const std::string& emplo
           // Keyset paging on the recording order: stable while new notifications arrive.
           auto cursor = connection.QueryOne("SELECT seq FROM notifications WHERE id = ? AND employee_id = ?",
                                             {*before, employee_id});
-          if (!cursor) return http::MakeProblem(400, "invalid-field", {{"field", "before"}});
+          if (!cursor) return http::InvalidField("before");
           rows = connection.Query(
               fmt::format("{}WHERE employee_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?", kSelectNotification),
               {employee_id, cursor->Int(0), static_cast<std::int64_t>(limit)});

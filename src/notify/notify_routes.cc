@@ -19,7 +19,7 @@ constexpr std::size_t kMaxIdLength = 64;
 http::Result<int> LimitParam(const Request& request) {
   const auto text = request.QueryParam("limit");
   if (!text) return NotificationCentre::kDefaultLimit;
-  const auto invalid = http::MakeProblem(400, "invalid-field", {{"field", "limit"}});
+  const auto invalid = http::InvalidField("limit");
   if (text->empty() || text->size() > 3 ||
       !std::all_of(text->begin(), text->end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
     return invalid;
@@ -34,7 +34,7 @@ Response List(NotificationCentre& centre, Request& request) {
   if (!limit) return Response::FromProblem(limit.problem());
   auto before = request.QueryParam("before");
   if (before && (before->empty() || before->size() > kMaxIdLength)) {
-    return Response::FromProblem(http::MakeProblem(400, "invalid-field", {{"field", "before"}}));
+    return Response::FromProblem(http::InvalidField("before"));
   }
   auto page = centre.List(request.principal->subject_id, *limit, before);
   if (!page) return Response::FromProblem(page.problem());
