@@ -11,9 +11,12 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format clang-tidy
   # libraries
   libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev
-  libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev libical-dev libcurl4-openssl-dev tzdata
+  libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev libical-dev libcurl4-openssl-dev libmagic-dev tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 curl
+  # clamd for the virus-scan tests, started by the tests themselves with their own
+  # configuration and a one-line test database (no freshclam, no network)
+  clamav-daemon
 )
 
 [ "${1:-}" = "--fuzz" ] && DEBIAN_PACKAGES+=(clang libclang-rt-14-dev)
@@ -34,6 +37,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests run their own clamd; the system services the package enables (a clamd
+  # without a database and a freshclam that downloads signatures) are not wanted.
+  # Only when this run installed them, so that a machine's own ClamAV is left alone.
+  if [[ " ${missing[*]} " == *" clamav-daemon "* ]] && [ -d /run/systemd/system ]; then
+    systemctl disable --now clamav-daemon.socket clamav-daemon.service clamav-freshclam.service >/dev/null 2>&1 || true
+  fi
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

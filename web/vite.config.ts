@@ -1,6 +1,8 @@
 import { loadEnv } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+const kJpxDecoder = 'openjpeg_nowasm_fallback.js';
+
 // The C++ server serves dist/ under a strict CSP (script-src 'self';
 // style-src 'self'): nothing here may make Vite emit inline <script> or
 // <style> into index.html.
@@ -19,6 +21,16 @@ export default defineConfig(({ mode }) => ({
     assetsInlineLimit: 0,
     target: 'es2022',
     sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // pdf.js imports its JavaScript JPEG 2000 decoder by a fixed name from
+        // the directory it is told (documents/pdf_renderer.ts): keep that
+        // name, in a directory named by the file's hash so that a new version
+        // is a new URL (assets are cached as immutable).
+        assetFileNames: (asset) =>
+          asset.names.includes(kJpxDecoder) ? `assets/pdfjs-[hash]/${kJpxDecoder}` : 'assets/[name]-[hash][extname]',
+      },
+    },
   },
   server: {
     // During development the API is proxied to a locally running server.

@@ -8,7 +8,9 @@
 #include <memory>
 #include <sstream>
 
+#include "app/data_dir_lock.h"
 #include "app/services.h"
+#include "crypto/encoding.h"
 #include "http/dispatcher.h"
 #include "http/problem_catalog.h"
 #include "identity/personal_code.h"
@@ -147,6 +149,53 @@ int VerifyAudit(Services& services, const AdminOptions& options) {
   return report.intact ? 0 : 1;
 }
 
+bool HasRetiredKeys(const std::filesystem::path& retired_dir) {
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator(retired_dir, ignored)) {
+    if (entry.path().extension() == ".key") return true;
+  }
+  return false;
+}
+
+// Retires the documents key, makes a new one, re-encrypts every stored file under
+// it, and deletes the retired keys once no file needs them. Run again after an
+// interruption, it resumes with the key it made (retired keys are still there).
+int RotateDocumentsKey(const Config& config, const AdminOptions& options) {
+  const auto lock = DataDirLock::TryAcquire(config.data_dir, DataDirLock::Mode::kExclusive);
+  if (!lock) {
+    std::cerr << "The server or another command is using " << config.data_dir.string()
+              << ": stop it before rotating the key.\n";
+    return 1;
+  }
+  const auto retired_dir = config.data_dir / "keys" / "documents-retired";
+  const bool resuming = HasRetiredKeys(retired_dir);
+  const auto keyring = resuming ? documents::DocumentKeyring::Load(config.documents_key_file, retired_dir)
+                                : documents::DocumentKeyring::Rotate(config.documents_key_file, retired_dir);
+  documents::BlobStore blobs(config.data_dir / "documents", keyring);
+  std::size_t reencrypted = 0;
+  std::size_t failed = 0;
+  for (const auto& hash : blobs.List()) {
+    try {
+      if (blobs.Reencrypt(hash)) ++reencrypted;
+    } catch (const documents::BlobError& e) {
+      std::cerr << "cannot re-encrypt " << hash << ": " << e.what() << "\n";
+      ++failed;
+    }
+  }
+  if (failed == 0) {
+    for (const auto& entry : std::filesystem::directory_iterator(retired_dir)) {
+      if (entry.path().extension() == ".key") std::filesystem::remove(entry.path());
+    }
+  }
+  const auto id = keyring.current_id();
+  const std::string key_id = crypto::HexEncode(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+  Emit({{"key_id", key_id}, {"resumed", resuming}, {"reencrypted", reencrypted}, {"failed", failed}}, options,
+       failed == 0 ? fmt::format("documents key {}: {} files re-encrypted; retired keys deleted", key_id, reencrypted)
+                   : fmt::format("documents key {}: {} files re-encrypted, {} failed; retired keys kept, run again",
+                                 key_id, reencrypted, failed));
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_flags, std::function<int()>& run) {
@@ -165,7 +214,13 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
                               options](const std::function<int(Services&, const AdminOptions&)>& action) {
     return [&config_flags, &run, options, action] {
       run = [&config_flags, options, action] {
-        Services services(LoadConfig(config_flags), 2);
+        const Config config = LoadConfig(config_flags);
+        const auto lock = DataDirLock::TryAcquire(config.data_dir, DataDirLock::Mode::kShared);
+        if (!lock) {
+          std::cerr << "The documents key is being rotated in " << config.data_dir.string() << "; try again after.\n";
+          return 1;
+        }
+        Services services(config, 2);
         return action(services, *options);
       };
     };
@@ -185,7 +240,7 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
     };
   });
 
-  auto* admin = cli.add_subcommand("admin", "Administration: employees, audit");
+  auto* admin = cli.add_subcommand("admin", "Administration: employees, audit, documents");
   admin->require_subcommand(1);
   auto* employee = admin->add_subcommand("employee", "Create, import, suspend, reset, set roles, list");
   employee->require_subcommand(1);
@@ -225,6 +280,15 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
   auto* verify = audit->add_subcommand("verify", "Check the hash chain; names the first changed or missing entry");
   common(verify);
   verify->callback(with_services(VerifyAudit));
+
+  auto* documents = admin->add_subcommand("documents", "The document store");
+  documents->require_subcommand(1);
+  auto* rotate = documents->add_subcommand(
+      "rotate-key", "Make a new documents key and re-encrypt every stored file under it (server stopped)");
+  common(rotate);
+  rotate->callback([&config_flags, &run, options] {
+    run = [&config_flags, options] { return RotateDocumentsKey(LoadConfig(config_flags), *options); };
+  });
 }
 
 }  // namespace egovbox::app

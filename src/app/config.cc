@@ -123,6 +123,30 @@ std::filesystem::path FindWebRoot() {
 
 }  // namespace
 
+// PDF, images, office documents (Microsoft and OpenDocument), plain text and CSV, and ZIP.
+constexpr const char* kDefaultDocumentTypes =
+    "application/pdf,image/png,image/jpeg,image/gif,image/webp,text/plain,text/csv,application/msword,"
+    "application/vnd.ms-excel,application/vnd.ms-powerpoint,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation,"
+    "application/vnd.oasis.opendocument.text,application/vnd.oasis.opendocument.spreadsheet,"
+    "application/vnd.oasis.opendocument.presentation,application/zip";
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return items;
+}
+
 const std::vector<SettingInfo>& Settings() {
   static const std::vector<SettingInfo> kSettings = {
       {"data_dir", "./data", "Directory for the database, TLS files and uploads; created on first start."},
@@ -159,6 +183,16 @@ const std::vector<SettingInfo>& Settings() {
       {"reminder_interval", "5s", "How often due reminders are looked for."},
       {"ws_idle_timeout", "60s", "A silent WebSocket is pinged at half this time and closed after it."},
       {"ws_max_queued_bytes", "262144", "Bytes waiting to go to one WebSocket at most; a slower client is dropped."},
+      {"documents_max_bytes", "209715200", "Largest file a document version may have (413 beyond it)."},
+      {"documents_quota_bytes", "5368709120", "Bytes of document versions one person may upload in all."},
+      {"documents_allowed_types", kDefaultDocumentTypes,
+       "Comma-separated media types accepted as documents, told from the content; \"image/*\" and \"*/*\" work."},
+      {"documents_key_file", "",
+       "Key that encrypts documents at rest; empty: <data_dir>/keys/documents.key, made on first start."},
+      {"clamd_address", "",
+       "ClamAV daemon that scans every upload: a Unix socket path or tcp://host:port; empty: no scanning."},
+      {"clamd_timeout", "60s", "How long one scan may take before clamd counts as unavailable."},
+      {"clamd_retry_interval", "30s", "How often uploads waiting for an unavailable clamd are scanned again."},
       {"log_level", "info", "trace, debug, info, warn, error or off (to standard error)."},
       {"access_log", "stdout", "One JSON line per request: stdout, off, or a file path."},
   };
@@ -267,6 +301,17 @@ Config LoadConfig(const std::map<std::string, std::string>& flags) {
   config.reminder_interval = std::max(std::chrono::milliseconds(100), layers.Duration("reminder_interval"));
   config.websocket_idle_timeout = std::max(std::chrono::milliseconds(1000), layers.Duration("ws_idle_timeout"));
   config.websocket_max_queued_bytes = static_cast<std::size_t>(layers.Integer("ws_max_queued_bytes", 4096, 1LL << 30));
+
+  config.documents_max_bytes = static_cast<std::uint64_t>(layers.Integer("documents_max_bytes", 1, 1LL << 40));
+  config.documents_quota_bytes = static_cast<std::uint64_t>(layers.Integer("documents_quota_bytes", 0, 1LL << 50));
+  config.documents_allowed_types = SplitList(layers.Text("documents_allowed_types"));
+  if (config.documents_allowed_types.empty()) throw ConfigError("documents_allowed_types must name at least one type");
+  config.documents_key_file = layers.Text("documents_key_file").empty()
+                                  ? config.data_dir / "keys" / "documents.key"
+                                  : std::filesystem::path(layers.Text("documents_key_file"));
+  config.clamd_address = layers.Text("clamd_address");
+  config.clamd_timeout = std::max(std::chrono::milliseconds(100), layers.Duration("clamd_timeout"));
+  config.clamd_retry_interval = std::max(std::chrono::milliseconds(100), layers.Duration("clamd_retry_interval"));
 
   config.log_level = layers.Text("log_level");
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};

@@ -52,6 +52,13 @@ struct Config {
   std::chrono::milliseconds reminder_interval{};
   std::chrono::milliseconds websocket_idle_timeout{};
   std::size_t websocket_max_queued_bytes = 0;
+  std::uint64_t documents_max_bytes = 0;
+  std::uint64_t documents_quota_bytes = 0;
+  std::vector<std::string> documents_allowed_types;
+  std::filesystem::path documents_key_file;
+  std::string clamd_address;  // empty: uploads are not scanned
+  std::chrono::milliseconds clamd_timeout{};
+  std::chrono::milliseconds clamd_retry_interval{};
   std::string log_level;
   std::string access_log;  // "stdout", "off" or a file path
 

@@ -10,10 +10,12 @@
 #include <set>
 
 #include "app/background_jobs.h"
+#include "app/data_dir_lock.h"
 #include "app/demo_data.h"
 #include "app/operations_routes.h"
 #include "app/services.h"
 #include "crypto/self_signed_certificate.h"
+#include "documents/documents_routes.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
 #include "http/static_files.h"
@@ -70,12 +72,21 @@ void PrintWelcome(const Config& config, std::uint16_t port, const std::optional<
 
 int Serve(const Config& config) {
   SetUpAccessLog(config.access_log);
+  const auto lock = DataDirLock::TryAcquire(config.data_dir, DataDirLock::Mode::kShared);
+  if (!lock) {
+    spdlog::error("the documents key is being rotated in {}; start the server after it", config.data_dir.string());
+    return 1;
+  }
   Services services(config, static_cast<std::size_t>(config.worker_threads) + 2);
   EnsureCertificate(config);
   std::optional<std::vector<DemoAccount>> demo;
   if (config.demo)
     demo =
         SeedDemoData(services.employees(), services.database(), services.rooms(), services.meetings(), config.data_dir);
+
+  if (const std::size_t cleaned = services.documents().CleanStore(); cleaned > 0) {
+    spdlog::info("documents: removed {} unfinished uploads and unused files", cleaned);
+  }
 
   http::Metrics metrics;
   http::Router router;
@@ -84,6 +95,7 @@ int Serve(const Config& config) {
   meetings::AddMeetingsRoutes(
       router, {services.meetings(), services.rooms(), services.calls(), services.hub(), services.database()});
   notify::AddNotifyRoutes(router, services.notifications());
+  documents::AddDocumentsRoutes(router, services.documents());
   meetings::AddMeetingsMessages(services.hub(), services.meetings());
   meetings::LoadPresenceChoices(services.database(), services.hub());
   const http::StaticFiles static_files(config.web_root);
@@ -117,6 +129,8 @@ int Serve(const Config& config) {
     const auto checked = hub.SessionIds();
     hub.CloseEndedSessions(checked, services.sessions().StillValid(checked));
   });
+  jobs.Add("document-scans", config.clamd_retry_interval, [&services] { services.documents().RetryPendingScans(); });
+  jobs.Add("document-purge", std::chrono::hours(1), [&services] { services.documents().PurgeDeleted(); });
   services.outbox().Start();
 
   http::Server server(options, dispatcher, metrics, &services.hub());

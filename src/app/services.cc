@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "crypto/random.h"
+#include "documents/documents_routes.h"
 #include "identity/identity_routes.h"
 #include "identity/totp.h"
 #include "meetings/meetings_routes.h"
@@ -29,6 +30,11 @@ crypto::PasswordHasher::Cost OneTimeCost() {
   return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 }
 
+std::unique_ptr<documents::ClamdClient> Scanner(const Config& config) {
+  if (config.clamd_address.empty()) return nullptr;
+  return std::make_unique<documents::ClamdClient>(config.clamd_address, config.clamd_timeout);
+}
+
 }  // namespace
 
 void InitializeLibraries() {
@@ -38,6 +44,7 @@ void InitializeLibraries() {
   meetings::InitializeCalendar();
   meetings::RegisterMeetingsProblems();
   notify::RegisterNotifyProblems();
+  documents::RegisterDocumentsProblems();
 }
 
 Services::Services(const Config& config, std::size_t connections)
@@ -58,6 +65,12 @@ Services::Services(const Config& config, std::size_t connections)
                  meetings::MeetingSettings{}.default_reminder_offsets}),
       rooms_(*database_, audit_, meetings_, messenger_),
       calls_(*database_, meetings_, messenger_, config.call_ring_seconds),
-      reminders_(*database_, meetings_, messenger_) {}
+      reminders_(*database_, meetings_, messenger_),
+      blobs_(
+          config.data_dir / "documents",
+          documents::DocumentKeyring::Load(config.documents_key_file, config.data_dir / "keys" / "documents-retired")),
+      documents_(*database_, audit_, notifications_, blobs_, file_types_, Scanner(config),
+                 {config.documents_max_bytes, config.documents_quota_bytes, config.documents_allowed_types,
+                  documents::DocumentSettings{}.restore_seconds}) {}
 
 }  // namespace egovbox::app

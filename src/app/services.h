@@ -1,6 +1,6 @@
 // Everything a command needs from the data directory: the store (migrated), the
-// audit log, the hub, notifications and mail, and the identity and meetings
-// services, built once and owned here. `serve` and
+// audit log, the hub, notifications and mail, and the identity, meetings and
+// documents services, built once and owned here. `serve` and
 // `admin` both start from this, so they act on the data the same way.
 #pragma once
 
@@ -10,6 +10,9 @@
 #include "audit/audit_log.h"
 #include "crypto/capability.h"
 #include "crypto/password_hasher.h"
+#include "documents/blob_store.h"
+#include "documents/document_service.h"
+#include "documents/file_type.h"
 #include "identity/account_service.h"
 #include "identity/employee_service.h"
 #include "identity/login_throttle.h"
@@ -45,6 +48,8 @@ class Services {
   meetings::RoomService& rooms() { return rooms_; }
   meetings::CallService& calls() { return calls_; }
   meetings::ReminderScheduler& reminders() { return reminders_; }
+  documents::BlobStore& blobs() { return blobs_; }
+  documents::DocumentService& documents() { return documents_; }
 
  private:
   std::unique_ptr<store::Database> database_;
@@ -64,6 +69,9 @@ class Services {
   meetings::RoomService rooms_;
   meetings::CallService calls_;
   meetings::ReminderScheduler reminders_;
+  documents::BlobStore blobs_;
+  documents::FileTypeDetector file_types_;
+  documents::DocumentService documents_;
 };
 
 // Call once before anything else: libsodium, liboath, libical, the problem texts.

@@ -37,6 +37,12 @@ std::optional<Response> Dispatcher::HandleWithoutBlocking(Request& request, std:
   return Guarded(request, route_label, Mode::kWithoutBlocking);
 }
 
+std::optional<std::uint64_t> Dispatcher::StreamedBodyLimit(Method method, const std::string& path) const {
+  const RouteMatch match = router_.Match(method, path);
+  if (match.route == nullptr || match.route->streamed_body_limit == 0) return std::nullopt;
+  return match.route->streamed_body_limit;
+}
+
 Result<Principal> Dispatcher::AuthenticateUpgrade(Request& request) const {
   const std::string_view origin = request.Header("origin");
   if (origin.empty() || !OriginMatchesHost(origin, request.Header("host"))) {

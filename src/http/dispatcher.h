@@ -4,6 +4,7 @@
 // Thread-safe (everything it holds is read-only while serving).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,10 @@ class Dispatcher {
   // The response when it can be made without blocking (a route's inline handler, a
   // static file, an error): safe on an I/O thread. nullopt: call Handle on a worker.
   std::optional<Response> HandleWithoutBlocking(Request& request, std::string& route_label) const;
+
+  // The body limit of the route that streams its body for this method and path
+  // (Route::streamed_body_limit); nullopt when the body is to be read whole first.
+  std::optional<std::uint64_t> StreamedBodyLimit(Method method, const std::string& path) const;
 
   // For a WebSocket upgrade: the Origin must be this server's and the person signed
   // in with nothing pending. The principal, or a rendered problem response. May block.

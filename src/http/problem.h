@@ -42,6 +42,7 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
   const Problem& problem() const { return std::get<Problem>(state_); }
 
  private:

@@ -1,8 +1,11 @@
 // The HTTP request as domain code sees it: no Beast, no Asio.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +15,30 @@
 namespace egovbox::http {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+// The body of a route that streams it (Route::streamed_body_limit): handed over as
+// it arrives, so a large upload is never held whole in memory. Used by one worker
+// thread at a time.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Up to `out.size()` bytes, blocking until some arrive; 0 at the end of the body.
+  // Throws BodyStreamError when the body passes the route's limit or the client
+  // goes away or stalls.
+  virtual std::size_t Read(std::span<char> out) = 0;
+  // The Content-Length, when the client sent one (not for a chunked body).
+  virtual std::optional<std::uint64_t> declared_length() const = 0;
+};
+
+class BodyStreamError : public std::runtime_error {
+ public:
+  enum class Kind { kTooLarge, kBroken };
+  BodyStreamError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
 
 std::string_view MethodName(Method method);
 // POST, PUT, PATCH and DELETE change state and need the CSRF header.
@@ -37,7 +64,8 @@ struct Request {
   std::string path;                            // percent-decoded path, without the query
   std::map<std::string, std::string> query;    // decoded parameters; the last of repeated names wins
   std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
+  std::string body;                            // empty for a streamed body
+  BodyStream* body_stream = nullptr;           // set only for a route that streams its body
   std::string client_address;
   Language language = Language::kBulgarian;
 

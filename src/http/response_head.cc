@@ -14,7 +14,9 @@ std::string_view ReasonPhrase(int status) {
     case 100: return "Continue";
     case 200: return "OK";
     case 201: return "Created";
+    case 202: return "Accepted";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -24,6 +26,7 @@ std::string_view ReasonPhrase(int status) {
     case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
@@ -67,7 +70,10 @@ std::string SerializeResponseHead(const Response& response, unsigned version, bo
     AppendHeaderLine(out, name, value);
   }
   const bool may_have_body = response.status >= 200 && response.status != 204 && response.status != 304;
-  if (may_have_body) AppendHeaderLine(out, "Content-Length", std::to_string(response.body.size()));
+  if (may_have_body) {
+    const std::uint64_t length = response.streamed_body ? response.streamed_length : response.body.size();
+    AppendHeaderLine(out, "Content-Length", std::to_string(length));
+  }
   if (version == 10 && keep_alive) AppendHeaderLine(out, "Connection", "keep-alive");
   if (version != 10 && !keep_alive) AppendHeaderLine(out, "Connection", "close");
   out += "\r\n";

@@ -33,6 +33,10 @@ struct Route {
   std::vector<std::string> roles = {};
   // Optional fast way for hot read-only routes: runs on the I/O thread.
   InlineHandler inline_handler = nullptr;
+  // Non-zero: the body is not read before the handler runs but handed to it as
+  // Request::body_stream, up to this many bytes (413 beyond). Zero: the body is read
+  // whole first, up to the server's max_body_bytes.
+  std::uint64_t streamed_body_limit = 0;
 };
 
 struct RouteMatch {

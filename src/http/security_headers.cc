@@ -13,7 +13,10 @@ constexpr const char* kContentSecurityPolicy =
 
 void AddSecurityHeaders(Response& response, bool is_api) {
   response.SetHeader("Strict-Transport-Security", "max-age=31536000");
-  response.SetHeader("Content-Security-Policy", kContentSecurityPolicy);
+  // A route may set a stricter policy of its own (an inline preview of a file).
+  if (response.Header("Content-Security-Policy").empty()) {
+    response.SetHeader("Content-Security-Policy", kContentSecurityPolicy);
+  }
   response.SetHeader("X-Content-Type-Options", "nosniff");
   response.SetHeader("Referrer-Policy", "no-referrer");
   response.SetHeader("X-Frame-Options", "DENY");

@@ -9,7 +9,9 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,12 +33,20 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastHeader = bhttp::request_header<>;
+// The header is read first with no body type; then the parser becomes one that
+// reads the body whole, or one that hands it to a streaming route piece by piece.
+using HeaderParser = bhttp::request_parser<bhttp::empty_body>;
+using WholeBodyParser = bhttp::request_parser<bhttp::string_body>;
+using StreamingParser = bhttp::request_parser<bhttp::buffer_body>;
 using Clock = std::chrono::steady_clock;
 
 // Strong TLS 1.2 suites only; TLS 1.3 suites are OpenSSL's defaults, all strong.
 constexpr const char* kTls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20";
 constexpr std::size_t kFirstReadBytes = 4096;
 constexpr std::size_t kCopiedBodyBytes = 8192;
+constexpr std::size_t kStreamChunkBytes = 64 * 1024;
+constexpr auto kStoppedCheckInterval = std::chrono::milliseconds(200);
 
 Method ToMethod(bhttp::verb verb) {
   switch (verb) {
@@ -52,7 +62,7 @@ Method ToMethod(bhttp::verb verb) {
 }
 
 // Nullopt when the target cannot be decoded.
-std::optional<Request> ToRequest(BeastRequest& message, const std::string& client_address) {
+std::optional<Request> ToRequest(const BeastHeader& message, std::string body, const std::string& client_address) {
   Request request;
   request.method = ToMethod(message.method());
   request.method_name = std::string(message.method_string());
@@ -64,7 +74,7 @@ std::optional<Request> ToRequest(BeastRequest& message, const std::string& clien
     if (!inserted) slot->second += ", " + std::string(field.value());
   }
   request.language = NegotiateLanguage(request.Header("accept-language"));
-  request.body = std::move(message.body());
+  request.body = std::move(body);
   request.client_address = client_address;
   if (!ParseTarget(request.target, request.path, request.query)) return std::nullopt;
   return request;
@@ -78,8 +88,6 @@ Response ProblemResponse(int status, const std::string& slug, nlohmann::json par
 }
 
 // One accepted connection. `idle` says it waits for a request to begin, so that
-// shutdown may close it; it is touched only on the connection's strand.
-// One accepted connection. `idle` says it waits for a request to begin, so that
 // shutdown may close it; it is touched only on the connection's thread.
 struct LiveConnection {
   LiveConnection(tcp::socket socket, ssl::context& tls)
@@ -90,6 +98,117 @@ struct LiveConnection {
   std::shared_ptr<TlsWebSocket> websocket;  // set by the upgrade
   bool idle = true;
 };
+
+// Hands a streamed request body from the connection's I/O thread to the worker that
+// runs the handler: each Read starts one parser read on the connection's executor
+// and waits for it. The chunk buffer is owned here and shared with the read in
+// flight, so a worker that gives up (the server stopping) leaves nothing dangling;
+// the connection waits in Settle until no read is in flight before its parser goes.
+class SocketBodyStream final : public BodyStream, public std::enable_shared_from_this<SocketBodyStream> {
+ public:
+  SocketBodyStream(TlsStream& stream, beast::flat_buffer& buffer, StreamingParser& parser,
+                   std::chrono::milliseconds timeout, const std::atomic<bool>& server_stopped)
+      : stream_(stream),
+        buffer_(buffer),
+        parser_(parser),
+        timeout_(timeout),
+        server_stopped_(server_stopped),
+        declared_length_(parser.content_length() ? std::optional<std::uint64_t>(*parser.content_length())
+                                                 : std::nullopt),
+        read_finished_(stream.get_executor()),
+        chunk_(kStreamChunkBytes) {}
+
+  std::size_t Read(std::span<char> out) override;
+  std::optional<std::uint64_t> declared_length() const override { return declared_length_; }
+
+  // On the connection's executor: waits until no read is in flight.
+  asio::awaitable<void> Settle();
+  // On the connection's executor, once settled: the whole body was read.
+  bool complete() const { return parser_.is_done() && !failure_; }
+
+ private:
+  // The first parameter, unused, keeps this object alive while the read is in flight.
+  asio::awaitable<void> ReadChunk(std::shared_ptr<SocketBodyStream> /*self*/, std::size_t wanted);
+
+  TlsStream& stream_;
+  beast::flat_buffer& buffer_;
+  StreamingParser& parser_;
+  std::chrono::milliseconds timeout_;
+  const std::atomic<bool>& server_stopped_;
+  std::optional<std::uint64_t> declared_length_;
+  asio::steady_timer read_finished_;  // cancelled when a read ends, to wake Settle
+  std::atomic<bool> in_flight_{false};
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<char> chunk_;
+  bool chunk_ready_ = false;                // GUARDED_BY(mutex_)
+  std::size_t chunk_bytes_ = 0;             // GUARDED_BY(mutex_)
+  beast::error_code chunk_error_;           // GUARDED_BY(mutex_)
+  std::optional<BodyStreamError> failure_;  // set by the worker once a read failed
+  bool ended_ = false;                      // the worker saw the end of the body
+};
+
+std::size_t SocketBodyStream::Read(std::span<char> out) {
+  if (failure_) throw *failure_;
+  if (ended_ || out.empty()) return 0;
+  {
+    std::lock_guard lock(mutex_);
+    chunk_ready_ = false;
+  }
+  in_flight_ = true;
+  asio::co_spawn(stream_.get_executor(), ReadChunk(shared_from_this(), std::min(out.size(), chunk_.size())),
+                 asio::detached);
+  std::unique_lock lock(mutex_);
+  while (!chunk_ready_) {
+    if (ready_.wait_for(lock, kStoppedCheckInterval) == std::cv_status::timeout && server_stopped_) {
+      failure_.emplace(BodyStreamError::Kind::kBroken, "the server is stopping");
+      throw *failure_;
+    }
+  }
+  if (chunk_error_ == bhttp::error::body_limit) {
+    failure_.emplace(BodyStreamError::Kind::kTooLarge, "the body is larger than the route allows");
+  } else if (chunk_error_) {
+    failure_.emplace(BodyStreamError::Kind::kBroken, chunk_error_.message());
+  }
+  if (failure_) throw *failure_;
+  if (chunk_bytes_ == 0) ended_ = true;
+  std::copy_n(chunk_.data(), chunk_bytes_, out.data());
+  return chunk_bytes_;
+}
+
+asio::awaitable<void> SocketBodyStream::ReadChunk(std::shared_ptr<SocketBodyStream> /*self*/, std::size_t wanted) {
+  beast::error_code error;
+  std::size_t produced = 0;
+  auto& body = parser_.get().body();
+  // A read may parse only a chunk header; go on until body bytes come or the body ends.
+  while (produced == 0 && !parser_.is_done() && !error) {
+    body.data = chunk_.data();
+    body.size = wanted;
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    co_await bhttp::async_read_some(stream_, buffer_, parser_, asio::redirect_error(asio::use_awaitable, error));
+    if (error == bhttp::error::need_buffer) error = {};
+    produced = wanted - body.size;
+  }
+  body.data = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    chunk_bytes_ = produced;
+    chunk_error_ = error;
+    chunk_ready_ = true;
+  }
+  ready_.notify_one();
+  in_flight_ = false;
+  read_finished_.cancel();
+}
+
+asio::awaitable<void> SocketBodyStream::Settle() {
+  while (in_flight_) {
+    read_finished_.expires_after(kStoppedCheckInterval);
+    beast::error_code ignored;
+    co_await read_finished_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
 
 void LogException(std::exception_ptr error) {
   if (!error) return;
@@ -126,9 +245,17 @@ struct Server::Impl {
   asio::awaitable<void> Serve(std::shared_ptr<LiveConnection> connection, std::string client);
   asio::awaitable<bool> ServeOneRequest(LiveConnection& connection, beast::flat_buffer& buffer,
                                         const std::string& client);
+  asio::awaitable<bool> ServeStreamed(LiveConnection& connection, beast::flat_buffer& buffer, StreamingParser& parser,
+                                      const std::string& client);
+  asio::awaitable<Response> Dispatch(std::optional<Request>& request, std::string& route_label, bool may_answer_inline,
+                                     Language language);
+  asio::awaitable<bool> Finish(TlsStream& stream, const BeastHeader& header, std::optional<Request>& request,
+                               Response& response, const std::string& route_label, bool keep_alive,
+                               Clock::time_point started, const std::string& client);
   asio::awaitable<bool> Write(TlsStream& stream, Response& response, unsigned version, bool keep_alive, bool head);
-  bool IsWebSocketUpgrade(const BeastRequest& message) const;
-  asio::awaitable<void> Upgrade(LiveConnection& connection, BeastRequest message, const std::string& client,
+  asio::awaitable<bool> WriteStreamedBody(TlsStream& stream, BodySource& source, std::uint64_t length);
+  bool IsWebSocketUpgrade(const BeastHeader& message) const;
+  asio::awaitable<void> Upgrade(LiveConnection& connection, const BeastHeader& message, const std::string& client,
                                 beast::flat_buffer& buffer);
 
   // One io_context per I/O thread: a connection lives on one thread from accept to
@@ -155,6 +282,7 @@ struct Server::Impl {
   asio::signal_set signals;
   std::optional<tcp::acceptor> acceptor;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> contexts_stopped{false};  // forced stop: a worker must not wait for I/O
   std::atomic<std::size_t> open_connections{0};
   std::mutex live_mutex;
   std::unordered_map<LiveConnection*, std::weak_ptr<LiveConnection>> live;  // GUARDED_BY(live_mutex)
@@ -324,21 +452,16 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
   }
   connection.idle = false;
 
-  bhttp::request_parser<bhttp::string_body> parser;
-  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-  parser.body_limit(options.max_body_bytes);
+  HeaderParser header_parser;
+  header_parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  // The limit depends on the route, known once the header is in. Not boost::none:
+  // Beast 1.74 compares the Content-Length with the optional, and none loses.
+  header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   transport.expires_after(options.header_timeout);
-  co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+  co_await bhttp::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, error));
   if (error == bhttp::error::header_limit) {
     Response response = ProblemResponse(431, "headers-too-large", {}, Language::kBulgarian);
     co_await Write(stream, response, 11, false, false);
-    co_return false;
-  }
-  if (error == bhttp::error::body_limit) {  // Content-Length above the limit, seen with the header
-    const auto accept_language = parser.get()[bhttp::field::accept_language];
-    Response response = ProblemResponse(413, "payload-too-large", {{"limit", options.max_body_bytes}},
-                                        NegotiateLanguage({accept_language.data(), accept_language.size()}));
-    co_await Write(stream, response, parser.get().version(), false, false);
     co_return false;
   }
   if (error) {
@@ -349,15 +472,35 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
     co_return false;
   }
 
-  const auto& header = parser.get();
+  const auto& header = header_parser.get();
   const unsigned version = header.version();
   const auto accept_language = header[bhttp::field::accept_language];
   const Language language = NegotiateLanguage(std::string_view(accept_language.data(), accept_language.size()));
+  std::string path;
+  std::map<std::string, std::string> query;
+  const std::optional<std::uint64_t> streamed_limit =
+      ParseTarget(std::string_view(header.target().data(), header.target().size()), path, query)
+          ? dispatcher.StreamedBodyLimit(ToMethod(header.method()), path)
+          : std::nullopt;
+  const std::uint64_t body_limit = streamed_limit.value_or(options.max_body_bytes);
+  if (header_parser.content_length() && *header_parser.content_length() > body_limit) {
+    Response response = ProblemResponse(413, "payload-too-large", {{"limit", body_limit}}, language);
+    co_await Write(stream, response, version, false, false);
+    co_return false;
+  }
   if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, version};
     co_await bhttp::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return false;
   }
+  if (streamed_limit) {
+    StreamingParser parser(std::move(header_parser));
+    parser.body_limit(*streamed_limit);
+    co_return co_await ServeStreamed(connection, buffer, parser, client);
+  }
+
+  WholeBodyParser parser(std::move(header_parser));
+  parser.body_limit(options.max_body_bytes);
   // Most requests have no body: do not start (and cancel) a read and its timer for nothing.
   if (!parser.is_done()) {
     transport.expires_after(options.body_timeout);
@@ -373,29 +516,63 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
   const auto started = Clock::now();
   BeastRequest message = parser.release();
   if (IsWebSocketUpgrade(message)) {
-    co_await Upgrade(connection, std::move(message), client, buffer);
+    co_await Upgrade(connection, message, client, buffer);
     co_return false;
   }
-  const bool client_keep_alive = message.keep_alive();
-  std::optional<Request> request = ToRequest(message, client);
-  Response response;
+  std::optional<Request> request = ToRequest(message, std::move(message.body()), client);
   std::string route_label = "unmatched";
-  if (!request) {
-    response = ProblemResponse(400, "bad-request", {}, language);
-  } else if (auto answered = dispatcher.HandleWithoutBlocking(*request, route_label)) {
-    response = std::move(*answered);
-  } else {
-    response = co_await asio::co_spawn(
-        workers, [&]() -> asio::awaitable<Response> { co_return dispatcher.Handle(*request, route_label); },
-        asio::use_awaitable);
+  Response response = co_await Dispatch(request, route_label, true, language);
+  const bool keep_alive = message.keep_alive() && !stopping;
+  co_return co_await Finish(stream, message, request, response, route_label, keep_alive, started, client);
+}
+
+// A route that streams its body: the handler runs on a worker and reads the body
+// through a SocketBodyStream while this coroutine waits. A body the handler left
+// unread (a refusal) closes the connection.
+asio::awaitable<bool> Server::Impl::ServeStreamed(LiveConnection& connection, beast::flat_buffer& buffer,
+                                                  StreamingParser& parser, const std::string& client) {
+  const auto started = Clock::now();
+  const BeastHeader& message = parser.get();
+  const auto accept_language = message[bhttp::field::accept_language];
+  const Language language = NegotiateLanguage(std::string_view(accept_language.data(), accept_language.size()));
+  std::optional<Request> request = ToRequest(message, std::string(), client);
+  auto body =
+      std::make_shared<SocketBodyStream>(*connection.stream, buffer, parser, options.body_timeout, contexts_stopped);
+  if (request) request->body_stream = body.get();
+  std::string route_label = "unmatched";
+  Response response = co_await Dispatch(request, route_label, false, language);
+  co_await body->Settle();
+  if (request) request->body_stream = nullptr;
+  const bool keep_alive = parser.keep_alive() && !stopping && body->complete();
+  co_return co_await Finish(*connection.stream, message, request, response, route_label, keep_alive, started, client);
+}
+
+// Routes the request: on this I/O thread when it can be answered without blocking
+// (and `may_answer_inline`), otherwise on a worker.
+asio::awaitable<Response> Server::Impl::Dispatch(std::optional<Request>& request, std::string& route_label,
+                                                 bool may_answer_inline, Language language) {
+  if (!request) co_return ProblemResponse(400, "bad-request", {}, language);
+  if (may_answer_inline) {
+    if (auto answered = dispatcher.HandleWithoutBlocking(*request, route_label)) co_return std::move(*answered);
   }
-  const bool keep_alive = client_keep_alive && !stopping;
+  co_return co_await asio::co_spawn(
+      workers, [&]() -> asio::awaitable<Response> { co_return dispatcher.Handle(*request, route_label); },
+      asio::use_awaitable);
+}
+
+// Writes the response, then records it in the metrics and the access log. Says
+// whether the connection stays open.
+asio::awaitable<bool> Server::Impl::Finish(TlsStream& stream, const BeastHeader& header,
+                                           std::optional<Request>& request, Response& response,
+                                           const std::string& route_label, bool keep_alive, Clock::time_point started,
+                                           const std::string& client) {
   const int status = response.status;
-  const std::size_t bytes = response.body.size();
-  const bool written = co_await Write(stream, response, version, keep_alive, message.method() == bhttp::verb::head);
+  const std::uint64_t bytes = response.streamed_body ? response.streamed_length : response.body.size();
+  const bool written =
+      co_await Write(stream, response, header.version(), keep_alive, header.method() == bhttp::verb::head);
 
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  const std::string method(message.method_string());
+  const std::string method(header.method_string());
   metrics.Record(method, route_label, status, seconds);
   if (auto access = spdlog::get("access")) {
     nlohmann::json line = {{"time", std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -419,6 +596,12 @@ asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response,
   beast::error_code error;
   beast::get_lowest_layer(stream).expires_after(options.body_timeout);
   std::string out = SerializeResponseHead(response, version, keep_alive);
+  if (response.streamed_body) {
+    co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, error));
+    if (error) co_return false;
+    if (head) co_return true;
+    co_return co_await WriteStreamedBody(stream, *response.streamed_body, response.streamed_length);
+  }
   const bool send_body = !head && !response.body.empty();
   // A small body goes out with the head, in one TLS record; a large one is not copied.
   const bool body_apart = send_body && response.body.size() > kCopiedBodyBytes;
@@ -430,21 +613,51 @@ asio::awaitable<bool> Server::Impl::Write(TlsStream& stream, Response& response,
   co_return !error;
 }
 
-bool Server::Impl::IsWebSocketUpgrade(const BeastRequest& message) const {
+// Reads each piece on a worker (it may decrypt and touch the disk) and writes it
+// here. A source that fails or ends early ends the connection: the length is sent.
+asio::awaitable<bool> Server::Impl::WriteStreamedBody(TlsStream& stream, BodySource& source, std::uint64_t length) {
+  std::vector<char> chunk(kStreamChunkBytes);
+  beast::error_code error;
+  for (std::uint64_t remaining = length; remaining > 0;) {
+    const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
+    std::size_t produced = 0;
+    try {
+      produced = co_await asio::co_spawn(
+          workers,
+          [&]() -> asio::awaitable<std::size_t> { co_return source.Read(std::span<char>(chunk.data(), wanted)); },
+          asio::use_awaitable);
+    } catch (const std::exception& e) {
+      spdlog::error("response body failed after {} of {} bytes: {}", length - remaining, length, e.what());
+      co_return false;
+    }
+    if (produced == 0) {
+      spdlog::error("response body ended after {} of {} bytes", length - remaining, length);
+      co_return false;
+    }
+    remaining -= produced;
+    beast::get_lowest_layer(stream).expires_after(options.body_timeout);
+    co_await asio::async_write(stream, asio::buffer(chunk.data(), produced),
+                               asio::redirect_error(asio::use_awaitable, error));
+    if (error) co_return false;
+  }
+  co_return true;
+}
+
+bool Server::Impl::IsWebSocketUpgrade(const BeastHeader& message) const {
   return websocket_endpoint != nullptr && beast::websocket::is_upgrade(message) &&
          message.target().substr(0, message.target().find('?')) == options.websocket_path;
 }
 
 // Authenticates the upgrade on a worker (it may read the store), answers 101 and
 // hands the TLS session and the socket to a TlsWebSocket, which Serve then runs.
-asio::awaitable<void> Server::Impl::Upgrade(LiveConnection& connection, BeastRequest message, const std::string& client,
-                                            beast::flat_buffer& buffer) {
+asio::awaitable<void> Server::Impl::Upgrade(LiveConnection& connection, const BeastHeader& message,
+                                            const std::string& client, beast::flat_buffer& buffer) {
   const auto started = Clock::now();
   const std::string route_label = options.websocket_path;
   const auto record = [&](int status) {
     metrics.Record("GET", route_label, status, std::chrono::duration<double>(Clock::now() - started).count());
   };
-  std::optional<Request> request = ToRequest(message, client);
+  std::optional<Request> request = ToRequest(message, std::string(), client);
   if (!request) co_return;
   // Wrapped in optional: co_spawn needs a default-constructible result.
   std::optional<Result<Principal>> outcome = co_await asio::co_spawn(
@@ -511,6 +724,7 @@ asio::io_context& Server::Impl::NextContext() {
 }
 
 void Server::Impl::StopContexts() {
+  contexts_stopped = true;
   for (auto& context : contexts) context->stop();
 }
 

@@ -16,6 +16,10 @@ inline constexpr const char* kKindMeetingRescheduled = "meeting.rescheduled";
 inline constexpr const char* kKindMeetingCancelled = "meeting.cancelled";
 inline constexpr const char* kKindMeetingReminder = "meeting.reminder";
 inline constexpr const char* kKindCallMissed = "call.missed";
+inline constexpr const char* kKindDocumentShared = "document.shared";
+inline constexpr const char* kKindDocumentScanPassed = "document.scan_passed";   // a version waited for clamd
+inline constexpr const char* kKindDocumentInfected = "document.infected";        // ... and was found infected
+inline constexpr const char* kKindDocumentUnscannable = "document.unscannable";  // ... or too large for clamd
 
 struct Notification {
   std::string id;

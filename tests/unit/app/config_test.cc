@@ -265,5 +265,19 @@ TEST_F(ConfigTest, BooleansAndLevelsAreChecked) {
   EXPECT_THAT(ErrorOf({{"log_level", "verbose"}}), HasSubstr("log_level"));
 }
 
+TEST_F(ConfigTest, DocumentSettingsHaveSafeDefaultsAndAreChecked) {
+  const Config defaults = LoadConfig({{"data_dir", "/srv/egov"}});
+  EXPECT_EQ(defaults.documents_max_bytes, std::uint64_t{200} * 1024 * 1024);
+  EXPECT_EQ(defaults.documents_key_file.string(), "/srv/egov/keys/documents.key");
+  EXPECT_TRUE(defaults.clamd_address.empty());
+  EXPECT_THAT(defaults.documents_allowed_types, testing::Contains("application/pdf"));
+  EXPECT_THAT(defaults.documents_allowed_types, testing::Not(testing::Contains("text/html")));
+
+  const Config listed = LoadConfig({{"documents_allowed_types", " application/pdf , image/* ,, "}});
+  EXPECT_THAT(listed.documents_allowed_types, testing::ElementsAre("application/pdf", "image/*"));
+  EXPECT_THAT(ErrorOf({{"documents_allowed_types", " , "}}), HasSubstr("documents_allowed_types"));
+  EXPECT_THAT(ErrorOf({{"documents_max_bytes", "0"}}), HasSubstr("documents_max_bytes"));
+}
+
 }  // namespace
 }  // namespace egovbox::app

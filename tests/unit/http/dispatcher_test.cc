@@ -61,6 +61,9 @@ class DispatcherTest : public ::testing::Test {
     router_.Add({Method::kPost, "/api/v1/things/{id}", Access::kSignedIn, Answer("change-thing")});
     router_.Add({Method::kPut, "/api/v1/me/password", Access::kPendingStep, Answer("change-password")});
     router_.Add({Method::kGet, "/api/v1/admin", Access::kSignedIn, Answer("admin"), {"administrator", "clerk"}});
+    Route upload{Method::kPost, "/api/v1/things/{id}/files", Access::kSignedIn, Answer("upload")};
+    upload.streamed_body_limit = 4096;
+    router_.Add(std::move(upload));
     router_.Add({Method::kGet, "/api/v1/boom", Access::kPublic,
                  [](Request&) -> Response { throw std::runtime_error("database on fire"); }});
     router_.Add({Method::kGet, "/api/v1/odd-boom", Access::kPublic, [](Request&) -> Response { throw 42; }});
@@ -115,6 +118,13 @@ class DispatcherTest : public ::testing::Test {
   Dispatcher dispatcher_{router_, authenticator_, static_files_};
   std::string route_label_;
 };
+
+TEST_F(DispatcherTest, OnlyARouteThatStreamsItsBodyHasAStreamedLimit) {
+  EXPECT_EQ(dispatcher_.StreamedBodyLimit(Method::kPost, "/api/v1/things/7/files"), 4096U);
+  EXPECT_EQ(dispatcher_.StreamedBodyLimit(Method::kPost, "/api/v1/things/7"), std::nullopt);
+  EXPECT_EQ(dispatcher_.StreamedBodyLimit(Method::kGet, "/api/v1/things/7/files"), std::nullopt);
+  EXPECT_EQ(dispatcher_.StreamedBodyLimit(Method::kPost, "/nowhere"), std::nullopt);
+}
 
 TEST_F(DispatcherTest, PublicRouteAnswersWithoutAskingForASession) {
   const Response response = Send(Method::kGet, "/api/v1/health");

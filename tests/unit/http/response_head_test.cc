@@ -20,6 +20,19 @@ TEST(ResponseHeadTest, StatusLineHeadersAndLengthEndWithABlankLine) {
             "\r\n");
 }
 
+// A file sent piece by piece announces the length of what will be sent, not of `body`.
+TEST(ResponseHeadTest, AStreamedBodyAnnouncesItsOwnLength) {
+  struct Nothing final : BodySource {
+    std::size_t Read(std::span<char> /*out*/) override { return 0; }
+  };
+  Response partial;
+  partial.status = 206;
+  partial.streamed_body = std::make_shared<Nothing>();
+  partial.streamed_length = std::uint64_t{5} << 32;
+  EXPECT_EQ(SerializeResponseHead(partial, 11, true),
+            "HTTP/1.1 206 Partial Content\r\nContent-Length: 21474836480\r\n\r\n");
+}
+
 TEST(ResponseHeadTest, ConnectionCloseOnlyWhenNotKeptAlive) {
   EXPECT_NE(SerializeResponseHead(JsonOk(), 11, false).find("Connection: close\r\n"), std::string::npos);
   EXPECT_EQ(SerializeResponseHead(JsonOk(), 11, true).find("Connection:"), std::string::npos);

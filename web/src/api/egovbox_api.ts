@@ -1,4 +1,4 @@
-import { kApiBase, type ApiClient } from './client';
+import { kApiBase, type ApiClient, type UploadOptions } from './client';
 import type {
   Availability,
   AvailabilityRequest,
@@ -6,6 +6,14 @@ import type {
   Call,
   CreatedCalendarFeed,
   Department,
+  DocumentChanges,
+  DocumentComment,
+  DocumentQuery,
+  DocumentRecord,
+  DocumentShare,
+  DocumentUploaded,
+  DocumentUploadFields,
+  DocumentVersion,
   Employee,
   HallRequest,
   Id,
@@ -25,6 +33,7 @@ import type {
   RsvpAnswer,
   SessionInfo,
   SessionItem,
+  ShareRequest,
   SignInRequest,
   TotpEnrolment,
 } from './types';
@@ -197,6 +206,89 @@ export class EgovboxApi {
     return this.client.request('POST', `/meetings/${segment(id)}/leave`);
   }
 
+  // Documents shared with a meeting I am invited to.
+  meetingDocuments(id: Id): Promise<{ documents: DocumentRecord[] }> {
+    return this.client.request('GET', `/meetings/${segment(id)}/documents`);
+  }
+
+  // --- Documents -------------------------------------------------------------
+
+  listDocuments(query: DocumentQuery = {}, signal?: AbortSignal): Promise<{ documents: DocumentRecord[] }> {
+    return this.client.request('GET', '/documents', {
+      query: { q: query.q, scope: query.scope, classification: query.classification, type: query.type },
+      signal,
+    });
+  }
+
+  // The file is the request body; the rest travels in the query string.
+  uploadDocument(fields: DocumentUploadFields, file: Blob, options: Omit<UploadOptions, 'query'> = {}): Promise<DocumentUploaded> {
+    return this.client
+      .upload<{ document: DocumentRecord; version: DocumentVersion }>('/documents', file, {
+        ...options,
+        query: {
+          title: fields.title,
+          file_name: fields.file_name,
+          classification: fields.classification,
+          description: fields.description,
+        },
+      })
+      .then((answer) => ({ status: answer.status, ...answer.body }));
+  }
+
+  getDocument(id: Id): Promise<DocumentRecord> {
+    return this.client.request('GET', `/documents/${segment(id)}`);
+  }
+
+  updateDocument(id: Id, changes: DocumentChanges): Promise<DocumentRecord> {
+    return this.client.request('PATCH', `/documents/${segment(id)}`, { body: changes });
+  }
+
+  deleteDocument(id: Id): Promise<void> {
+    return this.client.request('DELETE', `/documents/${segment(id)}`);
+  }
+
+  restoreDocument(id: Id): Promise<DocumentRecord> {
+    return this.client.request('POST', `/documents/${segment(id)}/restore`);
+  }
+
+  listVersions(id: Id): Promise<{ versions: DocumentVersion[] }> {
+    return this.client.request('GET', `/documents/${segment(id)}/versions`);
+  }
+
+  uploadVersion(id: Id, fileName: string, file: Blob, options: Omit<UploadOptions, 'query'> = {}): Promise<DocumentUploaded> {
+    return this.client
+      .upload<{ document: DocumentRecord; version: DocumentVersion }>(`/documents/${segment(id)}/versions`, file, {
+        ...options,
+        query: { file_name: fileName },
+      })
+      .then((answer) => ({ status: answer.status, ...answer.body }));
+  }
+
+  // The bytes of a preview (a PDF for pdf.js); latest version without `version`.
+  previewBytes(id: Id, version?: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.client.bytes(documentFilePath(id, 'preview', version), { signal });
+  }
+
+  listShares(id: Id): Promise<{ shares: DocumentShare[] }> {
+    return this.client.request('GET', `/documents/${segment(id)}/shares`);
+  }
+
+  addShare(id: Id, share: ShareRequest): Promise<DocumentShare> {
+    return this.client.request('POST', `/documents/${segment(id)}/shares`, { body: share });
+  }
+
+  removeShare(id: Id, shareId: Id): Promise<void> {
+    return this.client.request('DELETE', `/documents/${segment(id)}/shares/${segment(shareId)}`);
+  }
+
+  listComments(id: Id): Promise<{ comments: DocumentComment[] }> {
+    return this.client.request('GET', `/documents/${segment(id)}/comments`);
+  }
+
+  addComment(id: Id, body: string): Promise<DocumentComment> {
+    return this.client.request('POST', `/documents/${segment(id)}/comments`, { body: { body } });
+  }
+
   // --- Calendar feed ---------------------------------------------------------
 
   getCalendarFeed(): Promise<CalendarFeed> {
@@ -270,4 +362,20 @@ export const kPresenceBatch = 200;
 // The address of a meeting's .ics file, for a plain download link.
 export function meetingCalendarUrl(id: Id): string {
   return `${kApiBase}/meetings/${segment(id)}/calendar.ics`;
+}
+
+function documentFilePath(id: Id, what: 'content' | 'preview', version?: number): string {
+  const base = `/documents/${segment(id)}`;
+  return version === undefined ? `${base}/${what}` : `${base}/versions/${segment(version)}/${what}`;
+}
+
+// A document's file as an attachment (the server names it), for a plain
+// <a href download> link; the latest version without `version`.
+export function documentContentUrl(id: Id, version?: number): string {
+  return `${kApiBase}${documentFilePath(id, 'content', version)}`;
+}
+
+// A previewable version inline, for an <img>.
+export function documentPreviewUrl(id: Id, version?: number): string {
+  return `${kApiBase}${documentFilePath(id, 'preview', version)}`;
 }

@@ -294,3 +294,112 @@ export interface CreatedCalendarFeed extends CalendarFeed {
 export interface PresenceMap {
   presence: Record<string, Presence>;
 }
+
+// --- Documents (docs/documents.md) ------------------------------------------
+
+export type Classification = 'public' | 'internal' | 'restricted';
+export const kClassifications: readonly Classification[] = ['public', 'internal', 'restricted'];
+
+// Permissions grow: each includes the ones before it.
+export type DocumentPermission = 'view' | 'comment' | 'edit' | 'manage';
+export const kDocumentPermissions: readonly DocumentPermission[] = ['view', 'comment', 'edit', 'manage'];
+
+export type ScanState = 'clean' | 'not-scanned' | 'pending-scan';
+
+export interface DocumentVersion {
+  number: number;
+  uploader: Person;
+  uploaded_at: string;
+  size: number;
+  sha256: string;
+  // From the content (libmagic), never from the name.
+  media_type: string;
+  // Sanitised by the server; for display and as the download name only.
+  file_name: string;
+  scan_state: ScanState;
+  // PDFs and raster images: GET …/preview answers them inline.
+  previewable: boolean;
+}
+
+// "Document" would hide the DOM's Document type wherever it is imported.
+export interface DocumentRecord {
+  id: Id;
+  title: string;
+  description: string;
+  classification: Classification;
+  owner: Person;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  restorable_until: string | null;
+  // Mine, on this document.
+  permission: DocumentPermission;
+  // The latest version I may see; for its uploader it may still wait for a
+  // virus scan (scan_state "pending-scan"), which nobody can open yet.
+  latest_version: DocumentVersion | null;
+  pending_scan: boolean;
+}
+
+// What the list asks for (GET /documents).
+export type DocumentScope = 'all' | 'mine' | 'shared' | 'deleted';
+export type DocumentTypeFilter = 'pdf' | 'image' | 'office' | 'other';
+
+export interface DocumentQuery {
+  q?: string;
+  scope?: DocumentScope;
+  classification?: Classification | '';
+  type?: DocumentTypeFilter | '';
+}
+
+// What the upload query string carries (the body is the file).
+export interface DocumentUploadFields {
+  title: string;
+  file_name: string;
+  classification: Classification;
+  description?: string;
+}
+
+// The answer to an upload: 201 (visible now) or 202 (waiting for a virus
+// scan), told apart by `status`.
+export interface DocumentUploaded {
+  status: number;
+  document: DocumentRecord;
+  version: DocumentVersion;
+}
+
+export interface DocumentChanges {
+  title?: string;
+  description?: string;
+  classification?: Classification;
+}
+
+export type GranteeKind = 'employee' | 'department' | 'meeting';
+export const kGranteeKinds: readonly GranteeKind[] = ['employee', 'department', 'meeting'];
+
+export interface Grantee {
+  kind: GranteeKind;
+  id: Id;
+  name: string;
+}
+
+export interface DocumentShare {
+  id: Id;
+  grantee: Grantee;
+  permission: DocumentPermission;
+  expires_at: string | null;
+  created_by: Person;
+  created_at: string;
+}
+
+export interface ShareRequest {
+  grantee: { kind: GranteeKind; id: Id };
+  permission: DocumentPermission;
+  expires_at?: string | null;
+}
+
+export interface DocumentComment {
+  id: Id;
+  author: Person;
+  body: string;
+  created_at: string;
+}

@@ -40,6 +40,25 @@ describe('App', () => {
     expect(window.location.pathname).toBe('/security');
   });
 
+  it('opens the documents from the navigation', async () => {
+    const { services, render } = makeServices({
+      'GET /session': kSignedIn,
+      'GET /me': { body: kMe },
+      'GET /documents': { body: { documents: [] } },
+    });
+    render(<App />);
+    await services.session.start();
+    await screen.findByRole('heading', { level: 1, name: 'Моята стая' });
+    fireEvent.click(screen.getByRole('link', { name: 'Документи' }));
+    await screen.findByRole('heading', { level: 1, name: 'Документи' });
+    expect(window.location.pathname).toBe('/documents');
+    const nav = screen.getByRole('navigation', { name: 'Основна навигация' });
+    expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('Документи');
+    fireEvent.click(screen.getByRole('link', { name: 'Качване на документ' }));
+    await screen.findByRole('heading', { level: 1, name: 'Качване на документ' });
+    expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe('Документи');
+  });
+
   it('switches language with one button and says so on <html lang>', async () => {
     const { services, render, calls } = makeServices({ 'GET /session': kSignedIn, 'GET /me': { body: kMe } });
     render(<App />);

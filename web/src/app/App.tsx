@@ -1,5 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { ColleaguesView } from '../colleagues/ColleaguesView';
+import { DocumentsView } from '../documents/DocumentsView';
+import { DocumentView } from '../documents/DocumentView';
+import { UploadDocumentView } from '../documents/UploadDocumentView';
 import { MeetingFormView } from '../meetings/MeetingFormView';
 import { MeetingView } from '../meetings/MeetingView';
 import { MyMeetingsView } from '../meetings/MyMeetingsView';
@@ -86,6 +89,15 @@ export function App() {
       break;
     case 'room-page':
       view = <RoomPageView key={path} me={me} roomId={id ?? ''} />;
+      break;
+    case 'documents':
+      view = <DocumentsView key="documents" />;
+      break;
+    case 'document-new':
+      view = <UploadDocumentView key="document-new" />;
+      break;
+    case 'document':
+      view = <DocumentView key={path} me={me} documentId={id ?? ''} />;
       break;
     case 'halls':
       view = <HallsView key="halls" me={me} />;

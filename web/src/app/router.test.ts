@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanPath, matchRoute, meetingEditPath, meetingPath, roomPath, Router, routeOf } from './router';
+import { cleanPath, documentPath, matchRoute, meetingEditPath, meetingPath, roomPath, Router, routeOf } from './router';
 
 describe('routeOf', () => {
   it('maps paths to views, ignoring a trailing slash', () => {
@@ -22,6 +22,14 @@ describe('routeOf', () => {
     expect(meetingPath('m/1')).toBe('/meetings/m%2F1');
     expect(meetingEditPath(42)).toBe('/meetings/42/edit');
     expect(roomPath('r7')).toBe('/rooms/r7');
+  });
+
+  it('reads the documents paths', () => {
+    expect(matchRoute('/documents')).toEqual({ name: 'documents', id: null });
+    expect(matchRoute('/documents/new')).toEqual({ name: 'document-new', id: null });
+    expect(matchRoute('/documents/d1/')).toEqual({ name: 'document', id: 'd1' });
+    expect(matchRoute('/documents/d1/versions')).toEqual({ name: 'not-found', id: null });
+    expect(documentPath('a b')).toBe('/documents/a%20b');
   });
 
   it('reads a path that starts with several slashes as one that starts with one', () => {

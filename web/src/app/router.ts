@@ -7,6 +7,9 @@ export type RouteName =
   | 'meeting'
   | 'meeting-edit'
   | 'room-page'
+  | 'documents'
+  | 'document-new'
+  | 'document'
   | 'halls'
   | 'notifications'
   | 'colleagues'
@@ -18,6 +21,8 @@ const kRoutes: Record<string, RouteName> = {
   '/': 'room',
   '/meetings': 'meetings',
   '/meetings/new': 'meeting-new',
+  '/documents': 'documents',
+  '/documents/new': 'document-new',
   '/halls': 'halls',
   '/notifications': 'notifications',
   '/colleagues': 'colleagues',
@@ -25,17 +30,21 @@ const kRoutes: Record<string, RouteName> = {
   '/signin': 'signin',
 };
 
-// Paths with an id: /meetings/{id}, /meetings/{id}/edit, /rooms/{id}.
+// Paths with an id: /meetings/{id}, /meetings/{id}/edit, /rooms/{id},
+// /documents/{id}.
 const kParamRoutes: Array<[RegExp, RouteName]> = [
   [/^\/meetings\/([^/]+)$/, 'meeting'],
   [/^\/meetings\/([^/]+)\/edit$/, 'meeting-edit'],
   [/^\/rooms\/([^/]+)$/, 'room-page'],
+  [/^\/documents\/([^/]+)$/, 'document'],
 ];
 
 export const kPaths = {
   room: '/',
   meetings: '/meetings',
   meetingNew: '/meetings/new',
+  documents: '/documents',
+  documentNew: '/documents/new',
   halls: '/halls',
   notifications: '/notifications',
   colleagues: '/colleagues',
@@ -79,6 +88,10 @@ export function meetingEditPath(id: string | number): string {
 
 export function roomPath(id: string | number): string {
   return `/rooms/${encodeURIComponent(String(id))}`;
+}
+
+export function documentPath(id: string | number): string {
+  return `/documents/${encodeURIComponent(String(id))}`;
 }
 
 // One leading slash: a path that starts with "//" (https://host//x) would

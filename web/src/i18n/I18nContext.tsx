@@ -3,7 +3,9 @@ import { useContext, useMemo } from 'preact/hooks';
 import { useStore } from '../app/use_store';
 import {
   formatDateTime,
+  formatFileSize,
   formatList,
+  formatPercent,
   formatPlainDate,
   formatSeconds,
   formatTime,
@@ -37,6 +39,10 @@ export interface I18n {
   list: (items: string[]) => string;
   // "1 ден", "2 часа и 15 минути".
   seconds: (seconds: number) => string;
+  // "1,5 МБ", "1.5 MB".
+  fileSize: (bytes: number) => string;
+  // "45%" for 0.45.
+  percent: (fraction: number) => string;
   setLang: (lang: Lang) => void;
 }
 
@@ -53,6 +59,8 @@ export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
     date: (date, style) => formatPlainDate(lang, date, style),
     list: (items) => formatList(lang, items),
     seconds: (seconds) => formatSeconds(lang, seconds),
+    fileSize: (bytes) => formatFileSize(lang, bytes),
+    percent: (fraction) => formatPercent(lang, fraction),
     setLang,
   };
 }

@@ -1,4 +1,4 @@
-import { translatePlural, type Lang } from './i18n';
+import { translate, translatePlural, type Lang } from './i18n';
 
 // Server times are RFC 3339 UTC; people read them in the municipality's
 // time zone whatever their device says.
@@ -110,4 +110,34 @@ export function formatPlainDateRange(lang: Lang, start: string, end: string): st
     month: 'long',
     year: 'numeric',
   }).formatRange(asDate(start), asDate(end));
+}
+
+const kKiB = 1024;
+
+// A file's size for people: "512 байта", "1,5 МБ", "15 MB" (binary
+// multiples, as file managers show them; one decimal below 10).
+export function formatFileSize(lang: Lang, bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < kKiB) {
+    return translatePlural(lang, 'file_size.bytes', Math.max(0, Math.round(bytes || 0)));
+  }
+  const units = ['file_size.kb', 'file_size.mb', 'file_size.gb', 'file_size.tb'] as const;
+  let value = bytes / kKiB;
+  let unit = 0;
+  while (value >= kKiB && unit < units.length - 1) {
+    value /= kKiB;
+    unit += 1;
+  }
+  // 1023.7 KiB would read "1024 KB" once rounded: say "1 MB" instead.
+  if (value >= 1023.5 && unit < units.length - 1) {
+    value /= kKiB;
+    unit += 1;
+  }
+  const digits = value < 10 ? 1 : 0;
+  const size = new Intl.NumberFormat(localeFor(lang), { maximumFractionDigits: digits }).format(value);
+  return translate(lang, units[unit], { size });
+}
+
+// "45%": a whole percentage of `fraction` (0…1).
+export function formatPercent(lang: Lang, fraction: number): string {
+  return new Intl.NumberFormat(localeFor(lang), { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }

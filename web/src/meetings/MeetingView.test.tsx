@@ -2,6 +2,7 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Meeting } from '../api/types';
 import { kMe, makeServices, problem, type FakeRoute } from '../test/harness';
+import { kDocument } from '../test/document_fixtures';
 import { meetingAt } from '../test/meeting_fixtures';
 import { MeetingView } from './MeetingView';
 
@@ -11,6 +12,7 @@ function setup(meeting: Meeting | (() => Meeting), routes: Record<string, FakeRo
   const harness = makeServices(
     {
       'GET /meetings/m1': () => ({ body: typeof meeting === 'function' ? meeting() : meeting }),
+      'GET /meetings/m1/documents': { body: { documents: [] } },
       ...routes,
     },
     { lang, path: '/meetings/m1' },
@@ -40,6 +42,20 @@ describe('MeetingView', () => {
     expect(ics.getAttribute('href')).toBe('/api/v1/meetings/m1/calendar.ics');
     expect(screen.getByRole('link', { name: 'Редактиране на срещата' }).getAttribute('href')).toBe('/meetings/m1/edit');
     expect(screen.getByRole('link', { name: 'Стаята на Мария Иванова' }).getAttribute('href')).toBe('/rooms/r-u1');
+  });
+
+  it('lists the documents shared with the meeting, each linked to its page', async () => {
+    setup(meetingAt(60), { 'GET /meetings/m1/documents': { body: { documents: [kDocument] } } });
+    const item = await screen.findByTestId('meeting-document');
+    expect(screen.getByRole('heading', { level: 2, name: 'Документи' })).toBeTruthy();
+    expect(item.querySelector('a')?.getAttribute('href')).toBe('/documents/d1');
+    expect(item.textContent).toContain('Годишен отчет');
+    expect(item.textContent).toContain('Версия 2 · PDF · 1,5 МБ');
+  });
+
+  it('says when no document is shared with the meeting', async () => {
+    setup(meetingAt(60));
+    await screen.findByText('Няма документи, споделени със срещата.');
   });
 
   it('answers a meeting it may not see with "not found or not invited"', async () => {

@@ -16,6 +16,7 @@ import { classes } from '../ui/classes';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
+import { MeetingDocuments } from './MeetingDocuments';
 import { MeetingJoinPanel } from './MeetingJoinPanel';
 import { MeetingNotFound } from './MeetingNotFound';
 import styles from './Meetings.module.css';
@@ -188,6 +189,7 @@ export function MeetingView(props: { me: Me; meetingId: string }) {
             ))}
           </ul>
         </Card>
+        <MeetingDocuments meetingId={meeting.id} reloadKey={occurrencesKey} />
         {meeting.my_role && !cancelled ? (
           <Card title={t('meeting.rsvp.title')}>
             <RsvpForm key={`rsvp-${meeting.sequence}`} meeting={meeting} onSaved={update} />

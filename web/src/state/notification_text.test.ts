@@ -62,6 +62,26 @@ describe('notificationText', () => {
   });
 });
 
+describe('document notifications', () => {
+  it('name the sharer and the document, or the file found infected', () => {
+    const shared = { document_id: 'd1', title: 'Бюджет 2027', sharer: { id: 'e1', name: 'Иван Петров' } };
+    expect(notificationText('bg', { kind: 'document.shared', payload: shared })).toBe(
+      'Иван Петров сподели с вас документа „Бюджет 2027“.',
+    );
+    expect(notificationText('en', { kind: 'document.scan_passed', payload: shared })).toBe(
+      'The document "Бюджет 2027" passed the virus scan and is now available.',
+    );
+    expect(notificationText('en', { kind: 'document.infected', payload: { file_name: 'x.pdf' } })).toBe(
+      'The virus scan found malware in "x.pdf"; the version was removed.',
+    );
+  });
+
+  it('lead to the document, except for a removed version', () => {
+    expect(notificationTarget({ kind: 'document.shared', payload: { document_id: 'd 1' } })).toBe('/documents/d%201');
+    expect(notificationTarget({ kind: 'document.infected', payload: { document_id: 'd1' } })).toBeNull();
+  });
+});
+
 describe('notificationTarget', () => {
   it('leads meeting notifications to the meeting and others nowhere', () => {
     expect(notificationTarget({ kind: 'meeting.invited', payload: meeting })).toBe('/meetings/m1');

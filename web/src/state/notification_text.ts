@@ -35,16 +35,31 @@ export function notificationText(lang: Lang, notification: Pick<AppNotification,
       return translate(lang, 'notification.call.missed', {
         caller: personName(payload.caller) ?? translate(lang, 'notification.someone'),
       });
+    case 'document.shared':
+      return translate(lang, 'notification.document.shared', {
+        sharer: personName(payload.sharer) ?? translate(lang, 'notification.someone'),
+        title,
+      });
+    case 'document.scan_passed':
+      return translate(lang, 'notification.document.scan_passed', { title });
+    case 'document.infected':
+      return translate(lang, 'notification.document.infected', { file: stringField(payload, 'file_name') ?? title });
+    case 'document.unscannable':
+      return translate(lang, 'notification.document.unscannable', { file: stringField(payload, 'file_name') ?? title });
     default:
       return translate(lang, 'notification.unknown');
   }
 }
 
-// Where a notification leads: the meeting's page, or none.
+// Where a notification leads: the meeting's or the document's page, or none.
 export function notificationTarget(notification: Pick<AppNotification, 'kind' | 'payload'>): string | null {
   const meetingId = notification.payload?.meeting_id;
   if (notification.kind.startsWith('meeting.') && (typeof meetingId === 'string' || typeof meetingId === 'number')) {
     return `/meetings/${encodeURIComponent(String(meetingId))}`;
+  }
+  const documentId = notification.payload?.document_id;
+  if (notification.kind === 'document.shared' || notification.kind === 'document.scan_passed') {
+    if (typeof documentId === 'string') return `/documents/${encodeURIComponent(documentId)}`;
   }
   return null;
 }

@@ -14,6 +14,7 @@ import { bindLiveModels, createLiveModels } from '../state/live_models';
 import type { BrowserNotifier, BrowserPermission } from '../state/notification_center';
 import { SessionModel } from '../state/session_model';
 import { fakeSockets } from './fake_socket';
+import { fakeXhrs } from './fake_xhr';
 
 export interface FakeRequest {
   method: string;
@@ -121,7 +122,9 @@ export function makeServices(
   window.history.replaceState(null, '', options.path ?? '/');
   const server = fakeServer({ ...kQuietRoutes, ...routes });
   const language = new LanguageStore(window.localStorage, document.documentElement);
-  const client = new ApiClient({ language: () => language.get(), fetch: server.fetch });
+  // Uploads (XMLHttpRequest) are played by the test through `uploads`.
+  const uploads = fakeXhrs();
+  const client = new ApiClient({ language: () => language.get(), fetch: server.fetch, xhr: uploads.create });
   const api = new EgovboxApi(client);
   const router = new Router(window);
   const sockets = fakeSockets();
@@ -147,6 +150,7 @@ export function makeServices(
     services,
     language,
     calls: server.calls,
+    uploads,
     sockets,
     browser,
     render: (ui: ComponentChildren) => render(<>{wrap(ui)}</>),
