@@ -157,6 +157,10 @@ bool HasRetiredKeys(const std::filesystem::path& retired_dir) {
   return false;
 }
 
+std::string KeyIdText(const documents::KeyId& id) {
+  return crypto::HexEncode(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+}
+
 // Retires the documents key, makes a new one, re-encrypts every stored file under
 // it, and deletes the retired keys once no file needs them. Run again after an
 // interruption, it resumes with the key it made (retired keys are still there).
@@ -168,9 +172,12 @@ int RotateDocumentsKey(const Config& config, const AdminOptions& options) {
     return 1;
   }
   const auto retired_dir = config.data_dir / "keys" / "documents-retired";
-  const bool resuming = HasRetiredKeys(retired_dir);
-  const auto keyring = resuming ? documents::DocumentKeyring::Load(config.documents_key_file, retired_dir)
-                                : documents::DocumentKeyring::Rotate(config.documents_key_file, retired_dir);
+  // Retired keys left over mean an interrupted rotation: resume it with the new key,
+  // unless the current key is itself among them (the run stopped before making it).
+  const auto loaded = documents::DocumentKeyring::Load(config.documents_key_file, retired_dir);
+  const bool resuming =
+      HasRetiredKeys(retired_dir) && !std::filesystem::exists(retired_dir / (KeyIdText(loaded.current_id()) + ".key"));
+  const auto keyring = resuming ? loaded : documents::DocumentKeyring::Rotate(config.documents_key_file, retired_dir);
   documents::BlobStore blobs(config.data_dir / "documents", keyring);
   std::size_t reencrypted = 0;
   std::size_t failed = 0;
@@ -187,8 +194,7 @@ int RotateDocumentsKey(const Config& config, const AdminOptions& options) {
       if (entry.path().extension() == ".key") std::filesystem::remove(entry.path());
     }
   }
-  const auto id = keyring.current_id();
-  const std::string key_id = crypto::HexEncode(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+  const std::string key_id = KeyIdText(keyring.current_id());
   Emit({{"key_id", key_id}, {"resumed", resuming}, {"reencrypted", reencrypted}, {"failed", failed}}, options,
        failed == 0 ? fmt::format("documents key {}: {} files re-encrypted; retired keys deleted", key_id, reencrypted)
                    : fmt::format("documents key {}: {} files re-encrypted, {} failed; retired keys kept, run again",

@@ -77,6 +77,11 @@ int Serve(const Config& config) {
     spdlog::error("the documents key is being rotated in {}; start the server after it", config.data_dir.string());
     return 1;
   }
+  const auto alone = DataDirLock::TryAcquire(config.data_dir, DataDirLock::Mode::kExclusive, ".serve.lock");
+  if (!alone) {
+    spdlog::error("another server is running on {}", config.data_dir.string());
+    return 1;
+  }
   Services services(config, static_cast<std::size_t>(config.worker_threads) + 2);
   EnsureCertificate(config);
   std::optional<std::vector<DemoAccount>> demo;

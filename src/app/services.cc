@@ -30,6 +30,25 @@ crypto::PasswordHasher::Cost OneTimeCost() {
   return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 }
 
+bool HoldsFiles(const std::filesystem::path& directory) {
+  std::error_code error;
+  for (std::filesystem::recursive_directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_regular_file()) return true;
+  }
+  return false;
+}
+
+// A missing key is made only while nothing is stored: a lost or unmounted key file
+// must stop the server, not be replaced by a key that reads none of the files.
+documents::DocumentKeyring LoadDocumentKeys(const Config& config) {
+  if (!std::filesystem::exists(config.documents_key_file) && HoldsFiles(config.data_dir / "documents" / "blobs")) {
+    throw std::runtime_error("the documents key " + config.documents_key_file.string() +
+                             " is missing, but documents are stored encrypted under it: restore it from the backup");
+  }
+  return documents::DocumentKeyring::Load(config.documents_key_file, config.data_dir / "keys" / "documents-retired");
+}
+
 std::unique_ptr<documents::ClamdClient> Scanner(const Config& config) {
   if (config.clamd_address.empty()) return nullptr;
   return std::make_unique<documents::ClamdClient>(config.clamd_address, config.clamd_timeout);
@@ -66,9 +85,7 @@ Services::Services(const Config& config, std::size_t connections)
       rooms_(*database_, audit_, meetings_, messenger_),
       calls_(*database_, meetings_, messenger_, config.call_ring_seconds),
       reminders_(*database_, meetings_, messenger_),
-      blobs_(
-          config.data_dir / "documents",
-          documents::DocumentKeyring::Load(config.documents_key_file, config.data_dir / "keys" / "documents-retired")),
+      blobs_(config.data_dir / "documents", LoadDocumentKeys(config)),
       documents_(*database_, audit_, notifications_, blobs_, file_types_, Scanner(config),
                  {config.documents_max_bytes, config.documents_quota_bytes, config.documents_allowed_types,
                   documents::DocumentSettings{}.restore_seconds}) {}

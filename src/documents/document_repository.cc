@@ -153,6 +153,24 @@ Permission DocumentRepository::SharedPermission(store::Connection& connection, c
   return static_cast<Permission>(row->Int(0));
 }
 
+std::optional<std::int64_t> DocumentRepository::ManageExpiry(store::Connection& connection,
+                                                             const std::string& document_id,
+                                                             const std::string& employee_id, std::int64_t now) {
+  store::Params params{document_id};
+  BindReach(params, employee_id, now);
+  const auto rows = connection.Query(
+      std::string(
+          "SELECT s.expires_at FROM document_shares s WHERE s.document_id = ? AND s.permission = 'manage' AND ") +
+          kShareReachesEmployee,
+      params);
+  std::optional<std::int64_t> latest;
+  for (const auto& row : rows) {
+    if (row.IsNull(0)) return std::nullopt;
+    latest = std::max(latest.value_or(row.Int(0)), row.Int(0));
+  }
+  return latest;
+}
+
 std::vector<std::string> DocumentRepository::Search(store::Connection& connection, const DocumentQuery& query) {
   std::string sql = "SELECT d.id FROM documents d WHERE ";
   store::Params params;
@@ -211,10 +229,8 @@ std::vector<std::string> DocumentRepository::Search(store::Connection& connectio
 
 std::vector<Version> DocumentRepository::Versions(store::Connection& connection, const std::string& document_id) {
   std::vector<Version> versions;
-  for (const auto& row :
-       connection.Query(std::string(kSelectVersion) +
-                            "WHERE v.document_id = ? AND v.scan_state <> 'infected' ORDER BY v.number DESC",
-                        {document_id})) {
+  for (const auto& row : connection.Query(
+           std::string(kSelectVersion) + "WHERE v.document_id = ? ORDER BY v.number DESC", {document_id})) {
     versions.push_back(ReadVersion(row));
   }
   return versions;
@@ -243,11 +259,19 @@ void DocumentRepository::InsertVersion(store::Connection& connection, const Vers
        version.scan_state});
 }
 
-void DocumentRepository::SetScanState(store::Connection& connection, const std::string& document_id,
-                                      std::int64_t number, const std::string& scan_state, const std::string& detail) {
+void DocumentRepository::Release(store::Connection& connection, const Version& version, const std::string& scan_state) {
   connection.Execute(
-      "UPDATE document_versions SET scan_state = ?, scan_detail = ? WHERE document_id = ? AND number = ?",
-      {scan_state, detail, document_id, number});
+      "UPDATE document_versions SET scan_state = ? WHERE document_id = ? AND number = ? AND sha256 = ?"
+      " AND scan_state = 'pending-scan'",
+      {scan_state, version.document_id, version.number, version.sha256});
+}
+
+std::vector<Version> DocumentRepository::VersionsWithBlob(store::Connection& connection, const std::string& sha256) {
+  std::vector<Version> versions;
+  for (const auto& row : connection.Query(std::string(kSelectVersion) + "WHERE v.sha256 = ?", {sha256})) {
+    versions.push_back(ReadVersion(row));
+  }
+  return versions;
 }
 
 void DocumentRepository::DeleteVersion(store::Connection& connection, const std::string& document_id,
@@ -266,9 +290,8 @@ std::vector<Version> DocumentRepository::PendingScans(store::Connection& connect
 }
 
 std::uint64_t DocumentRepository::BytesUploadedBy(store::Connection& connection, const std::string& employee_id) {
-  auto row = connection.QueryOne(
-      "SELECT COALESCE(SUM(size), 0) FROM document_versions WHERE uploader_id = ? AND scan_state <> 'infected'",
-      {employee_id});
+  auto row =
+      connection.QueryOne("SELECT COALESCE(SUM(size), 0) FROM document_versions WHERE uploader_id = ?", {employee_id});
   return row ? static_cast<std::uint64_t>(row->Int(0)) : 0;
 }
 
@@ -381,8 +404,7 @@ std::optional<std::string> DocumentRepository::MeetingTitleFor(store::Connection
                                                                const std::string& meeting_id,
                                                                const std::string& employee_id) {
   auto row = connection.QueryOne(
-      "SELECT m.title FROM meetings m JOIN invitations i ON i.meeting_id = m.id"
-      " WHERE m.id = ? AND i.employee_id = ? AND m.status = 'scheduled'",
+      "SELECT m.title FROM meetings m JOIN invitations i ON i.meeting_id = m.id WHERE m.id = ? AND i.employee_id = ?",
       {meeting_id, employee_id});
   if (!row) return std::nullopt;
   return row->Text(0);

@@ -42,6 +42,10 @@ class DocumentRepository {
   // classification; kNone when none. Expired shares give nothing.
   static Permission SharedPermission(store::Connection& connection, const std::string& document_id,
                                      const std::string& employee_id, bool employee_shares_only, std::int64_t now);
+  // Until when the employee's shares give them manage: nullopt when one of them
+  // never expires (or none gives it; the caller knows they do).
+  static std::optional<std::int64_t> ManageExpiry(store::Connection& connection, const std::string& document_id,
+                                                  const std::string& employee_id, std::int64_t now);
   // Ids of the documents a query selects, most recently changed first.
   static std::vector<std::string> Search(store::Connection& connection, const DocumentQuery& query);
 
@@ -50,12 +54,15 @@ class DocumentRepository {
                                             std::int64_t number);
   static std::int64_t NextVersionNumber(store::Connection& connection, const std::string& document_id);
   static void InsertVersion(store::Connection& connection, const Version& version);
-  static void SetScanState(store::Connection& connection, const std::string& document_id, std::int64_t number,
-                           const std::string& scan_state, const std::string& detail);
+  // Moves a version from pending-scan to `scan_state`, only if it is still that
+  // version (same content) and still pending.
+  static void Release(store::Connection& connection, const Version& version, const std::string& scan_state);
+  // Every version with this content, in any document.
+  static std::vector<Version> VersionsWithBlob(store::Connection& connection, const std::string& sha256);
   static void DeleteVersion(store::Connection& connection, const std::string& document_id, std::int64_t number);
   // Versions waiting for a virus scan, oldest first.
   static std::vector<Version> PendingScans(store::Connection& connection, std::size_t limit);
-  // Bytes of every version the employee uploaded (infected ones excepted).
+  // Bytes of every version the employee uploaded.
   static std::uint64_t BytesUploadedBy(store::Connection& connection, const std::string& employee_id);
   static bool BlobInUse(store::Connection& connection, const std::string& sha256);
   static std::vector<std::string> AllBlobHashes(store::Connection& connection);

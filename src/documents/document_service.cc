@@ -109,6 +109,15 @@ http::Result<DocumentService::Received> DocumentService::Receive(const Actor& ac
 
   writer = blobs_.Begin();
   std::string leading;
+  Received received;
+  // The type is told as soon as its bytes are in, so a refused type is not read whole.
+  const auto type_refused = [&]() -> bool {
+    received.media_type = types_.Detect(leading);
+    return !TypeAllowed(received.media_type, settings_.allowed_types);
+  };
+  const auto type_problem = [&] {
+    return MakeProblem(415, "document-type-not-allowed", {{"type", received.media_type}});
+  };
   std::vector<char> chunk(kReadChunkBytes);
   try {
     for (;;) {
@@ -117,6 +126,7 @@ http::Result<DocumentService::Received> DocumentService::Receive(const Actor& ac
       if (writer->size() + got > room) return quota_problem();
       if (leading.size() < kTypeSniffBytes) {
         leading.append(chunk.data(), std::min(got, kTypeSniffBytes - leading.size()));
+        if (leading.size() == kTypeSniffBytes && type_refused()) return type_problem();
       }
       writer->Write(std::span<const char>(chunk.data(), got));
     }
@@ -126,11 +136,7 @@ http::Result<DocumentService::Received> DocumentService::Receive(const Actor& ac
     }
     return MakeProblem(400, "upload-interrupted");
   }
-  Received received;
-  received.media_type = types_.Detect(leading);
-  if (!TypeAllowed(received.media_type, settings_.allowed_types)) {
-    return MakeProblem(415, "document-type-not-allowed", {{"type", received.media_type}});
-  }
+  if (leading.size() < kTypeSniffBytes && type_refused()) return type_problem();
   received.blob = writer->Finish();
   return received;
   // `writer` is committed by Record; when anything fails first, its destructor removes the temporary file.
@@ -149,26 +155,30 @@ http::Result<UploadOutcome> DocumentService::Record(const Actor& actor, const st
   version.media_type = received.media_type;
   version.file_name = file_name;
   version.scan_state = std::string(scanner_ ? kScanPending : kScanNotScanned);
+  std::optional<ScanClaim> claim;
   {
     // The blob is referred to by its version in the same step, so a purge never sees it unused.
     std::lock_guard lock(blobs_.CommitLock());
     blobs_.Commit(writer);
     auto recorded = database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) -> http::Status {
+      // Checked again here, where uploads are serialised: parallel ones each saw room before.
+      const std::uint64_t used = DocumentRepository::BytesUploadedBy(tx, actor.employee_id);
+      if (used + version.size > settings_.quota_bytes) {
+        return MakeProblem(413, "document-quota-exceeded", {{"quota", settings_.quota_bytes}, {"used", used}});
+      }
       if (new_document) {
-        DocumentRepository::InsertDocument(
-            tx, *new_document,
-            identity::FoldCase(new_document->title + " " + new_document->description + " " + file_name));
+        DocumentRepository::InsertDocument(tx, *new_document, "");
       } else {
         auto allowed = Require(tx, actor.employee_id, document_id, Permission::kEdit);
         if (!allowed) return allowed.problem();
       }
       version.number = DocumentRepository::NextVersionNumber(tx, document_id);
+      // Claimed before the commit makes it visible, so the retry job never takes it meanwhile.
+      if (scanner_) claim.emplace(*this, version);
       DocumentRepository::InsertVersion(tx, version);
-      if (!new_document) {
-        auto document = *DocumentRepository::FindDocument(tx, document_id);
-        document.updated_at = now;
-        DocumentRepository::UpdateDocument(tx, document, SearchText(tx, document));
-      }
+      auto document = *DocumentRepository::FindDocument(tx, document_id);
+      document.updated_at = now;
+      DocumentRepository::UpdateDocument(tx, document, SearchText(tx, document));
       Audit(tx, actor, new_document ? "document.upload" : "document.version", document_id,
             {{"version", version.number},
              {"file_name", file_name},
@@ -178,17 +188,18 @@ http::Result<UploadOutcome> DocumentService::Record(const Actor& actor, const st
       return http::Ok();
     });
     if (!recorded) {
+      claim.reset();
       RemoveBlobIfUnused(version.sha256);
       return recorded.problem();
     }
   }
   if (scanner_) {
-    const ScanVerdict verdict = ScanAndApply(version, actor.client_address, false);
-    if (verdict.outcome == ScanVerdict::Outcome::kInfected) {
-      return MakeProblem(422, "document-infected", {{"signature", verdict.detail}});
+    const auto verdict = ScanAndApply(version, actor.client_address, false);
+    const auto outcome = verdict ? verdict->outcome : ScanVerdict::Outcome::kUnavailable;
+    if (outcome == ScanVerdict::Outcome::kInfected) {
+      return MakeProblem(422, "document-infected", {{"signature", verdict->detail}});
     }
-    if (verdict.outcome == ScanVerdict::Outcome::kTooLarge) return MakeProblem(422, "document-unscannable");
-    if (verdict.outcome == ScanVerdict::Outcome::kClean) version.scan_state = std::string(kScanClean);
+    if (outcome == ScanVerdict::Outcome::kTooLarge) return MakeProblem(422, "document-unscannable");
   }
   auto lease = database_.Acquire();
   auto document = DocumentRepository::FindDocument(*lease, document_id);
@@ -202,7 +213,8 @@ http::Result<UploadOutcome> DocumentService::Record(const Actor& actor, const st
   return outcome;
 }
 
-ScanVerdict DocumentService::ScanAndApply(const Version& version, const std::string& client_address, bool later) {
+std::optional<ScanVerdict> DocumentService::ScanAndApply(const Version& version, const std::string& client_address,
+                                                         bool later) {
   ScanVerdict verdict;
   try {
     auto reader = blobs_.Open(version.sha256);
@@ -210,9 +222,8 @@ ScanVerdict DocumentService::ScanAndApply(const Version& version, const std::str
   } catch (const BlobError& e) {
     spdlog::error("document {} version {}: cannot read its file to scan it: {}", version.document_id, version.number,
                   e.what());
-    return ScanVerdict{ScanVerdict::Outcome::kUnavailable, e.what()};
+    return std::nullopt;
   }
-  const Actor uploader{version.uploader.id, client_address};
   std::vector<notify::Notification> told;
   // What the uploader is told about a scan they no longer wait for.
   const auto tell = [&](store::Connection& tx, const char* kind) {
@@ -228,7 +239,10 @@ ScanVerdict DocumentService::ScanAndApply(const Version& version, const std::str
   switch (verdict.outcome) {
     case ScanVerdict::Outcome::kClean:
       database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) {
-        DocumentRepository::SetScanState(tx, version.document_id, version.number, std::string(kScanClean), "");
+        DocumentRepository::Release(tx, version, std::string(kScanClean));
+        if (auto document = DocumentRepository::FindDocument(tx, version.document_id)) {
+          DocumentRepository::UpdateDocument(tx, *document, SearchText(tx, *document));
+        }
         tell(tx, notify::kKindDocumentScanPassed);
       });
       break;
@@ -238,16 +252,11 @@ ScanVerdict DocumentService::ScanAndApply(const Version& version, const std::str
       std::lock_guard lock(blobs_.CommitLock());
       database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) {
         tell(tx, infected ? notify::kKindDocumentInfected : notify::kKindDocumentUnscannable);
-        DocumentRepository::DeleteVersion(tx, version.document_id, version.number);
-        // A new document whose only version is infected goes entirely.
-        if (DocumentRepository::Versions(tx, version.document_id).empty()) {
-          DocumentRepository::DeleteDocument(tx, version.document_id);
-        }
-        Audit(tx, uploader, infected ? "document.infected" : "document.unscannable", version.document_id,
-              {{"version", version.number},
-               {"file_name", version.file_name},
-               {"sha256", version.sha256},
-               {"signature", verdict.detail}});
+        // Malware goes wherever the same bytes are (uploaded before scanning was on).
+        auto refused = infected ? DocumentRepository::VersionsWithBlob(tx, version.sha256) : std::vector<Version>{};
+        if (refused.empty()) refused.push_back(version);
+        for (const auto& each : refused)
+          Refuse(tx, each, infected ? "document.infected" : "document.unscannable", verdict.detail, client_address);
       });
       RemoveBlobIfUnused(version.sha256);
       spdlog::warn("document {} version {}: refused by the scan ({})", version.document_id, version.number,
@@ -261,6 +270,34 @@ ScanVerdict DocumentService::ScanAndApply(const Version& version, const std::str
   }
   notifications_.Publish(told);
   return verdict;
+}
+
+// Removes a version the scan refused (and its document when it was the only one), in the caller's transaction.
+void DocumentService::Refuse(store::Connection& tx, const Version& version, const std::string& action,
+                             const std::string& detail, const std::string& client_address) {
+  DocumentRepository::DeleteVersion(tx, version.document_id, version.number);
+  if (DocumentRepository::Versions(tx, version.document_id).empty()) {
+    DocumentRepository::DeleteDocument(tx, version.document_id);
+  } else if (auto document = DocumentRepository::FindDocument(tx, version.document_id)) {
+    DocumentRepository::UpdateDocument(tx, *document, SearchText(tx, *document));
+  }
+  Audit(tx, {version.uploader.id, client_address}, action, version.document_id,
+        {{"version", version.number},
+         {"file_name", version.file_name},
+         {"sha256", version.sha256},
+         {"signature", detail}});
+}
+
+DocumentService::ScanClaim::ScanClaim(DocumentService& service, const Version& version)
+    : service_(service), key_(version.document_id, version.number) {
+  std::lock_guard lock(service_.scanning_mutex_);
+  held_ = service_.scanning_.insert(key_).second;
+}
+
+DocumentService::ScanClaim::~ScanClaim() {
+  if (!held_) return;
+  std::lock_guard lock(service_.scanning_mutex_);
+  service_.scanning_.erase(key_);
 }
 
 void DocumentService::RemoveBlobIfUnused(const std::string& sha256) {
@@ -316,7 +353,10 @@ http::Result<DocumentView> DocumentService::Require(store::Connection& connectio
 
 std::string DocumentService::SearchText(store::Connection& connection, const Document& document) const {
   std::string text = document.title + " " + document.description;
-  for (const auto& version : DocumentRepository::Versions(connection, document.id)) text += " " + version.file_name;
+  // Only released versions: the name of one waiting for its scan is not for others to find.
+  for (const auto& version : DocumentRepository::Versions(connection, document.id)) {
+    if (version.Released()) text += " " + version.file_name;
+  }
   return identity::FoldCase(text);
 }
 
@@ -389,8 +429,7 @@ http::Result<std::vector<Version>> DocumentService::Versions(const Actor& actor,
 }
 
 http::Result<OpenedContent> DocumentService::Open(const Actor& actor, const std::string& document_id,
-                                                  std::optional<std::int64_t> number, ContentPurpose purpose,
-                                                  bool continuation) {
+                                                  std::optional<std::int64_t> number, ContentPurpose purpose) {
   std::optional<Version> version;
   {
     auto lease = database_.Acquire();
@@ -401,16 +440,14 @@ http::Result<OpenedContent> DocumentService::Open(const Actor& actor, const std:
   }
   // A version waiting for its scan exists only for its uploader.
   const bool hidden = version && !version->Released() && version->uploader.id != actor.employee_id;
-  if (!version || version->scan_state == "infected" || hidden) return MakeProblem(404, "document-version-not-found");
+  if (!version || hidden) return MakeProblem(404, "document-version-not-found");
   if (!version->Released()) return MakeProblem(409, "document-pending-scan");
   if (purpose == ContentPurpose::kPreview && !Previewable(version->media_type)) {
     return MakeProblem(415, "document-not-previewable", {{"type", version->media_type}});
   }
   OpenedContent opened{*version, blobs_.Open(version->sha256)};
-  if (!continuation) {
-    AuditAlone(actor, purpose == ContentPurpose::kDownload ? "document.download" : "document.preview", document_id,
-               {{"version", version->number}});
-  }
+  AuditAlone(actor, purpose == ContentPurpose::kDownload ? "document.download" : "document.preview", document_id,
+             {{"version", version->number}});
   return opened;
 }
 
@@ -472,7 +509,16 @@ http::Result<std::vector<Share>> DocumentService::Shares(const Actor& actor, con
   auto lease = database_.Acquire();
   auto view = Visible(*lease, actor.employee_id, document_id);
   if (!view) return view.problem();
-  return DocumentRepository::Shares(*lease, document_id);
+  auto shares = DocumentRepository::Shares(*lease, document_id);
+  // A meeting is named only to its invitees: others do not learn that it exists.
+  for (auto& share : shares) {
+    if (share.grantee.kind == kGranteeMeeting &&
+        !DocumentRepository::MeetingTitleFor(*lease, share.grantee.id, actor.employee_id)) {
+      share.grantee.id.clear();
+      share.grantee.name.clear();
+    }
+  }
+  return shares;
 }
 
 http::Result<Share> DocumentService::AddShare(const Actor& actor, const std::string& document_id,
@@ -505,13 +551,21 @@ http::Result<Share> DocumentService::AddShare(const Actor& actor, const std::str
         if (view->document.classification == kClassificationRestricted && input.grantee_kind != kGranteeEmployee) {
           return MakeProblem(409, "restricted-document-share");
         }
+        // Someone who manages by a share cannot give themselves more, nor share past their own right.
+        if (view->document.owner.id != actor.employee_id) {
+          if (input.grantee_kind == kGranteeEmployee && input.grantee_id == actor.employee_id) {
+            return MakeProblem(409, "share-with-yourself");
+          }
+          const auto own_expiry = DocumentRepository::ManageExpiry(tx, document_id, actor.employee_id, now);
+          if (own_expiry && (!share.expires_at || *share.expires_at > *own_expiry)) share.expires_at = own_expiry;
+        }
         const std::string share_id = DocumentRepository::UpsertShare(tx, share);
         Audit(tx, actor, "document.share", document_id,
               {{"share", share_id},
                {"grantee_kind", input.grantee_kind},
                {"grantee_id", input.grantee_id},
                {"permission", std::string(PermissionName(input.permission))},
-               {"expires_at", input.expires_at ? nlohmann::json(*input.expires_at) : nlohmann::json()}});
+               {"expires_at", share.expires_at ? nlohmann::json(*share.expires_at) : nlohmann::json()}});
         auto written = *DocumentRepository::FindShare(tx, document_id, share_id);
         // A named colleague is told; departments and meetings find it in their lists.
         if (input.grantee_kind == kGranteeEmployee && input.grantee_id != actor.employee_id) {
@@ -575,7 +629,16 @@ std::size_t DocumentService::RetryPendingScans() {
   });
   std::size_t handled = 0;
   for (const auto& version : pending) {
-    if (ScanAndApply(version, "", true).outcome == ScanVerdict::Outcome::kUnavailable) break;
+    std::optional<ScanClaim> claim;
+    claim.emplace(*this, version);
+    if (!claim->held()) continue;  // the upload itself is scanning it
+    const auto current = database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& connection) {
+      return DocumentRepository::FindVersion(connection, version.document_id, version.number);
+    });
+    if (!current || current->scan_state != kScanPending) continue;
+    const auto verdict = ScanAndApply(version, "", true);
+    if (!verdict) continue;  // its file is unreadable (logged); the others may still be scanned
+    if (verdict->outcome == ScanVerdict::Outcome::kUnavailable) break;
     ++handled;
   }
   return handled;

@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,9 +111,9 @@ class DocumentService {
   http::Result<DocumentView> Restore(const Actor& actor, const std::string& document_id);
   http::Result<std::vector<Version>> Versions(const Actor& actor, const std::string& document_id);
   // The latest released version, or the numbered one. Audited as a download or a
-  // preview unless `continuation` (a later range of a download already audited).
+  // preview, every time (a range of a download too).
   http::Result<OpenedContent> Open(const Actor& actor, const std::string& document_id,
-                                   std::optional<std::int64_t> number, ContentPurpose purpose, bool continuation);
+                                   std::optional<std::int64_t> number, ContentPurpose purpose);
   http::Result<std::vector<Share>> Shares(const Actor& actor, const std::string& document_id);
   http::Result<Share> AddShare(const Actor& actor, const std::string& document_id, const ShareInput& input);
   http::Status RemoveShare(const Actor& actor, const std::string& document_id, const std::string& share_id);
@@ -143,9 +145,28 @@ class DocumentService {
                                      const Received& received, BlobWriter& writer);
   // Runs the scan of a recorded pending version and applies the verdict. `later`:
   // the uploader is no longer waiting for the answer, so a notification tells them.
-  ScanVerdict ScanAndApply(const Version& version, const std::string& client_address, bool later);
+  // nullopt when the version's file cannot be read (logged): it stays pending.
+  std::optional<ScanVerdict> ScanAndApply(const Version& version, const std::string& client_address, bool later);
+  void Refuse(store::Connection& tx, const Version& version, const std::string& action, const std::string& detail,
+              const std::string& client_address);
   // With CommitLock held.
   void RemoveBlobIfUnused(const std::string& sha256);
+  // A version is scanned by one caller at a time: the upload that waits for its
+  // answer, or the retry job. Held from construction (unless another holds it)
+  // until destruction.
+  class ScanClaim {
+   public:
+    ScanClaim(DocumentService& service, const Version& version);
+    ~ScanClaim();
+    ScanClaim(const ScanClaim&) = delete;
+    ScanClaim& operator=(const ScanClaim&) = delete;
+    bool held() const { return held_; }
+
+   private:
+    DocumentService& service_;
+    std::pair<std::string, std::int64_t> key_;
+    bool held_ = false;
+  };
 
   // The document and the actor's permission on it; 404 when they may not view it
   // (or it is deleted, unless `deleted_too`).
@@ -171,6 +192,8 @@ class DocumentService {
   std::unique_ptr<ClamdClient> scanner_;
   DocumentSettings settings_;
   Clock clock_;
+  std::mutex scanning_mutex_;
+  std::set<std::pair<std::string, std::int64_t>> scanning_;  // GUARDED_BY(scanning_mutex_)
 };
 
 }  // namespace egovbox::documents

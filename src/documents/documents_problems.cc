@@ -46,6 +46,9 @@ void RegisterDocumentsProblems() {
   catalog.Register("share-grantee-not-found",
                    {"Няма с кого да се сподели", "Няма такъв служител, отдел или среща, на която сте поканени.",
                     "Nobody to share with", "There is no such employee, department, or meeting you are invited to."});
+  catalog.Register("share-with-yourself",
+                   {"Споделяне със себе си", "Не можете да си дадете права върху документ, който не е ваш.",
+                    "Sharing with yourself", "You cannot give yourself rights on a document that is not yours."});
   catalog.Register("share-not-found", {"Няма такова споделяне", "Споделянето не съществува.", "No such share",
                                        "The share does not exist."});
   catalog.Register("upload-interrupted", {"Качването прекъсна", "Файлът не пристигна докрай. Опитайте отново.",

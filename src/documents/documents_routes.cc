@@ -207,20 +207,11 @@ std::optional<std::int64_t> VersionNumber(const Request& request) {
   return std::stoll(text);
 }
 
-// A Range that starts past the first byte continues a download already audited.
-bool ContinuesDownload(const Request& request) {
-  const auto range = request.Header("range");
-  if (range.empty()) return false;
-  const auto decision = http::DecideRange(range, std::numeric_limits<std::uint64_t>::max());
-  return decision.outcome == http::RangeOutcome::kPartial && decision.range.first > 0;
-}
-
 Response Content(DocumentService& documents, Request& request, ContentPurpose purpose) {
   const auto number = VersionNumber(request);
   if (number && *number <= 0) return Response::FromProblem(MakeProblem(404, "document-version-not-found"));
   const bool download = purpose == ContentPurpose::kDownload;
-  auto opened = documents.Open(ActorOf(request), request.PathParam("id"), number, purpose,
-                               download && ContinuesDownload(request));
+  auto opened = documents.Open(ActorOf(request), request.PathParam("id"), number, purpose);
   if (!opened) return Response::FromProblem(opened.problem());
   const Version& version = opened->version;
   const std::string etag = fmt::format("\"{}\"", version.sha256);

@@ -52,6 +52,9 @@ ProblemCatalog::ProblemCatalog() {
                                   "The request comes from another site."});
   Register("service-unavailable", {"Услугата е недостъпна", "Сървърът спира или е претоварен. Опитайте отново.",
                                    "Service unavailable", "The server is stopping or overloaded. Try again."});
+  Register("uploads-busy",
+           {"Твърде много качвания", "Сървърът приема много файлове в момента. Опитайте отново след малко.",
+            "Too many uploads", "The server is receiving many files right now. Try again shortly."});
   Register("internal-error", {"Вътрешна грешка", "Нещо се обърка от наша страна. Грешката е записана.",
                               "Internal error", "Something went wrong on our side. The error has been logged."});
 }

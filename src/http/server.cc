@@ -47,6 +47,8 @@ constexpr std::size_t kFirstReadBytes = 4096;
 constexpr std::size_t kCopiedBodyBytes = 8192;
 constexpr std::size_t kStreamChunkBytes = 64 * 1024;
 constexpr auto kStoppedCheckInterval = std::chrono::milliseconds(200);
+constexpr auto kDrainTime = std::chrono::seconds(2);
+constexpr std::uint64_t kMaxDrainedBytes = std::uint64_t{64} * 1024 * 1024;
 
 Method ToMethod(bhttp::verb verb) {
   switch (verb) {
@@ -97,6 +99,8 @@ struct LiveConnection {
   std::unique_ptr<TlsStream> stream;        // null once upgraded to a WebSocket
   std::shared_ptr<TlsWebSocket> websocket;  // set by the upgrade
   bool idle = true;
+  // Answered before its request body was read: closed gently (see DrainAndClose).
+  bool body_unread = false;
 };
 
 // Hands a streamed request body from the connection's I/O thread to the worker that
@@ -127,6 +131,7 @@ class SocketBodyStream final : public BodyStream, public std::enable_shared_from
   bool complete() const { return parser_.is_done() && !failure_; }
 
  private:
+  void Deliver(std::size_t bytes, beast::error_code error);
   // The first parameter, unused, keeps this object alive while the read is in flight.
   asio::awaitable<void> ReadChunk(std::shared_ptr<SocketBodyStream> /*self*/, std::size_t wanted);
 
@@ -158,7 +163,9 @@ std::size_t SocketBodyStream::Read(std::span<char> out) {
   }
   in_flight_ = true;
   asio::co_spawn(stream_.get_executor(), ReadChunk(shared_from_this(), std::min(out.size(), chunk_.size())),
-                 asio::detached);
+                 [self = shared_from_this()](const std::exception_ptr& thrown) {
+                   if (thrown) self->Deliver(0, asio::error::operation_aborted);
+                 });
   std::unique_lock lock(mutex_);
   while (!chunk_ready_) {
     if (ready_.wait_for(lock, kStoppedCheckInterval) == std::cv_status::timeout && server_stopped_) {
@@ -191,14 +198,20 @@ asio::awaitable<void> SocketBodyStream::ReadChunk(std::shared_ptr<SocketBodyStre
     produced = wanted - body.size;
   }
   body.data = nullptr;
+  Deliver(produced, error);
+}
+
+// Hands a read's outcome to the waiting worker. No longer in flight before the
+// worker wakes: it may start the next read at once.
+void SocketBodyStream::Deliver(std::size_t bytes, beast::error_code error) {
   {
     std::lock_guard lock(mutex_);
-    chunk_bytes_ = produced;
+    chunk_bytes_ = bytes;
     chunk_error_ = error;
+    in_flight_ = false;
     chunk_ready_ = true;
   }
   ready_.notify_one();
-  in_flight_ = false;
   read_finished_.cancel();
 }
 
@@ -243,6 +256,7 @@ struct Server::Impl {
   void ConnectionFinished(LiveConnection* connection);
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(std::shared_ptr<LiveConnection> connection, std::string client);
+  asio::awaitable<void> DrainAndClose(beast::tcp_stream& transport);
   asio::awaitable<bool> ServeOneRequest(LiveConnection& connection, beast::flat_buffer& buffer,
                                         const std::string& client);
   asio::awaitable<bool> ServeStreamed(LiveConnection& connection, beast::flat_buffer& buffer, StreamingParser& parser,
@@ -283,6 +297,9 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<bool> contexts_stopped{false};  // forced stop: a worker must not wait for I/O
+  // Streamed bodies hold a worker while they arrive: at most half the workers may,
+  // so slow uploads cannot starve every other request.
+  std::atomic<int> streamed_bodies{0};
   std::atomic<std::size_t> open_connections{0};
   std::mutex live_mutex;
   std::unordered_map<LiveConnection*, std::weak_ptr<LiveConnection>> live;  // GUARDED_BY(live_mutex)
@@ -430,8 +447,28 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<LiveConnection> connec
     co_return;
   }
   if (!connection->stream) co_return;  // handed over, then refused
+  if (connection->body_unread) {
+    co_await DrainAndClose(beast::get_lowest_layer(stream));
+    co_return;
+  }
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, error));
+}
+
+// The client may still be sending the body we refused. Closing with its bytes
+// unread would make the kernel reset the connection, and a reset can destroy our
+// answer before the client reads it (RFC 9112 §9.6). So: end our side after the
+// answer, and read and drop what still comes for a short while.
+asio::awaitable<void> Server::Impl::DrainAndClose(beast::tcp_stream& transport) {
+  beast::error_code error;
+  transport.socket().shutdown(tcp::socket::shutdown_send, error);
+  if (error) co_return;
+  std::vector<char> sink(kStreamChunkBytes);
+  transport.expires_after(kDrainTime);
+  for (std::uint64_t drained = 0; drained < kMaxDrainedBytes;) {
+    drained += co_await transport.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, error));
+    if (error) break;
+  }
 }
 
 // Reads one request, answers it, and says whether the connection stays open.
@@ -486,6 +523,7 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
   if (header_parser.content_length() && *header_parser.content_length() > body_limit) {
     Response response = ProblemResponse(413, "payload-too-large", {{"limit", body_limit}}, language);
     co_await Write(stream, response, version, false, false);
+    connection.body_unread = true;
     co_return false;
   }
   if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
@@ -509,6 +547,7 @@ asio::awaitable<bool> Server::Impl::ServeOneRequest(LiveConnection& connection, 
   if (error == bhttp::error::body_limit) {
     Response response = ProblemResponse(413, "payload-too-large", {{"limit", options.max_body_bytes}}, language);
     co_await Write(stream, response, version, false, false);
+    connection.body_unread = true;
     co_return false;
   }
   if (error) co_return false;
@@ -535,6 +574,17 @@ asio::awaitable<bool> Server::Impl::ServeStreamed(LiveConnection& connection, be
   const BeastHeader& message = parser.get();
   const auto accept_language = message[bhttp::field::accept_language];
   const Language language = NegotiateLanguage(std::string_view(accept_language.data(), accept_language.size()));
+  struct Slot {
+    std::atomic<int>& count;
+    ~Slot() { --count; }
+  } slot{streamed_bodies};
+  if (++streamed_bodies > std::max(1, options.worker_threads / 2)) {
+    Response busy = ProblemResponse(503, "uploads-busy", {}, language);
+    busy.SetHeader("Retry-After", "5");
+    co_await Write(*connection.stream, busy, message.version(), false, false);
+    connection.body_unread = true;
+    co_return false;
+  }
   std::optional<Request> request = ToRequest(message, std::string(), client);
   auto body =
       std::make_shared<SocketBodyStream>(*connection.stream, buffer, parser, options.body_timeout, contexts_stopped);
@@ -544,6 +594,7 @@ asio::awaitable<bool> Server::Impl::ServeStreamed(LiveConnection& connection, be
   co_await body->Settle();
   if (request) request->body_stream = nullptr;
   const bool keep_alive = parser.keep_alive() && !stopping && body->complete();
+  connection.body_unread = !body->complete();
   co_return co_await Finish(*connection.stream, message, request, response, route_label, keep_alive, started, client);
 }
 

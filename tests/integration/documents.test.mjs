@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { assertProblem, PROBLEM, serverTest, startServer, waitFor } from './harness.mjs';
 import {
+  API,
   assertHidden,
   blobHashes,
   blobPath,
@@ -35,11 +36,9 @@ import {
   uploadVersion,
   vmRss,
 } from './documents_helpers.mjs';
-import { iso } from './meetings_helpers.mjs';
+import { createMeeting, iso, meetingBody } from './meetings_helpers.mjs';
 
-// The problem of a body above documents_max_bytes. docs/documents.md calls it
-// `document-too-large`; the server answers with the HTTP layer's
-// `payload-too-large` (see the report of these tests).
+// A body above documents_max_bytes: the HTTP layer's problem, as for max_body_bytes.
 const TOO_LARGE = 'payload-too-large';
 
 // ---------------------------------------------------------------------------
@@ -173,6 +172,28 @@ serverTest('a department share reaches its members only; public is for everyone;
   assert.equal((await owner.client.get(`${DOCUMENTS}/${budget.id}`)).json.classification, 'internal');
 });
 
+serverTest("a meeting share reaches the meeting's invitees, who find the document on the meeting", async () => {
+  const server = await startServer();
+  const owner = await member(server);
+  const invitee = await member(server);
+  const outsider = await member(server);
+  const meeting = await createMeeting(owner.client, meetingBody({ title: 'Сесия на общинския съвет', invitees: [invitee.id] }));
+  const { document } = await createDocument(owner.client, pdfBytes(2000), { title: 'Материали за сесията' });
+  await shareOk(owner.client, document.id, 'meeting', meeting.id, 'view');
+
+  const onMeeting = await invitee.client.get(`${API}/meetings/${meeting.id}/documents`);
+  assert.equal(onMeeting.status, 200, onMeeting.text);
+  assert.deepEqual(onMeeting.json.documents.map((d) => d.id), [document.id]);
+  assert.equal((await download(invitee.client, `${DOCUMENTS}/${document.id}/content`)).status, 200);
+  await assertHidden(outsider.client, document.id, 'not invited');
+  assertProblem(await outsider.client.get(`${API}/meetings/${meeting.id}/documents`), 404, 'meeting-not-found');
+
+  const { document: secret } = await createDocument(owner.client, pdfBytes(2000), { classification: 'restricted' });
+  assertProblem(await share(owner.client, secret.id, 'meeting', meeting.id, 'view'), 409, 'restricted-document-share');
+  const listed = await invitee.client.get(`${API}/meetings/${meeting.id}/documents`);
+  assert.deepEqual(listed.json.documents.map((d) => d.id), [document.id]);
+});
+
 serverTest('a share that has expired gives nothing', async () => {
   const server = await startServer();
   const owner = await member(server);
@@ -193,6 +214,12 @@ serverTest('a share that has expired gives nothing', async () => {
   });
   assert.ok(Date.now() >= expiresMs - 1000, `the share stopped working only at its expiry (${Date.now() - expiresMs} ms)`);
   await assertHidden(guest.client, document.id, 'expired share');
+  // Sharing again with the same grantee replaces the expiry (here: none).
+  const renewed = await shareOk(owner.client, document.id, 'employee', guest.id, 'comment');
+  assert.equal(renewed.expires_at, null);
+  assert.equal((await guest.client.get(`${DOCUMENTS}/${document.id}`)).json.permission, 'comment');
+  const shares = await owner.client.get(`${DOCUMENTS}/${document.id}/shares`);
+  assert.deepEqual(shares.json.shares.map((s) => [s.grantee.id, s.permission]), [[guest.id, 'comment']]);
   // A share may not be made already expired.
   const past = await share(owner.client, document.id, 'employee', guest.id, 'view', iso(Date.now() - 60_000));
   assertProblem(past, 400, 'invalid-field');
@@ -499,6 +526,9 @@ serverTest('the files on disk hold none of the plaintext', async () => {
     assert.equal(blob.subarray(0, 8).toString('latin1'), 'EGOVBLB1');
     assert.ok(blob.length > (hash === sha256(short) ? short.length : long.length), 'the blob carries authentication tags');
   }
+  // Equal files are stored once.
+  await createDocument(owner.client, short, { title: 'Копие', fileName: 'copy.txt' });
+  assert.deepEqual(blobHashes(server.dataDir).sort(), [sha256(short), sha256(long)].sort());
   const key = fs.statSync(path.join(server.dataDir, 'keys', 'documents.key'));
   assert.equal(key.size, 32);
   assert.equal(key.mode & 0o777, 0o600);

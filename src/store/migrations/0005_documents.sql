@@ -27,8 +27,7 @@ CREATE TABLE document_versions (
   sha256 TEXT NOT NULL,                 -- lower-case hex of the plaintext; names the blob
   media_type TEXT NOT NULL,             -- from libmagic
   file_name TEXT NOT NULL,              -- sanitised original name, for display and download only
-  scan_state TEXT NOT NULL CHECK (scan_state IN ('clean', 'not-scanned', 'pending-scan', 'infected')),
-  scan_detail TEXT NOT NULL DEFAULT '', -- the signature of an infected file
+  scan_state TEXT NOT NULL CHECK (scan_state IN ('clean', 'not-scanned', 'pending-scan')),
   PRIMARY KEY (document_id, number)
 );
 CREATE INDEX document_versions_blob ON document_versions (sha256);

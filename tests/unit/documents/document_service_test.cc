@@ -55,8 +55,8 @@ class DocumentServiceTest : public test::DocumentsTest {
     const Actor actor = As(employee_id);
     return {Slug(service_->Get(actor, document_id)),
             Slug(service_->Versions(actor, document_id)),
-            Slug(service_->Open(actor, document_id, std::nullopt, ContentPurpose::kDownload, false)),
-            Slug(service_->Open(actor, document_id, 1, ContentPurpose::kDownload, false)),
+            Slug(service_->Open(actor, document_id, std::nullopt, ContentPurpose::kDownload)),
+            Slug(service_->Open(actor, document_id, 1, ContentPurpose::kDownload)),
             Slug(service_->Shares(actor, document_id)),
             Slug(service_->Comments(actor, document_id))};
   }
@@ -64,7 +64,7 @@ class DocumentServiceTest : public test::DocumentsTest {
 
   std::string ContentOf(const std::string& employee_id, const std::string& document_id,
                         std::optional<std::int64_t> number = std::nullopt) {
-    auto opened = service_->Open(As(employee_id), document_id, number, ContentPurpose::kDownload, false);
+    auto opened = service_->Open(As(employee_id), document_id, number, ContentPurpose::kDownload);
     if (!opened.ok()) return "(" + Slug(opened) + ")";
     return ReadAll(*opened->reader);
   }
@@ -521,12 +521,12 @@ TEST_F(DocumentServiceTest, NewVersionKeepsTheOldOne) {
   EXPECT_EQ((*versions)[1].file_name, "v1.txt");
   EXPECT_EQ((*versions)[1].media_type, "text/plain");
 
-  auto old = service_->Open(As(ana_), id, 1, ContentPurpose::kDownload, false);
+  auto old = service_->Open(As(ana_), id, 1, ContentPurpose::kDownload);
   ASSERT_TRUE(old.ok()) << Slug(old);
   EXPECT_EQ(old->version.number, 1);
   EXPECT_EQ(ReadAll(*old->reader), "first text\n");
 
-  auto latest = service_->Open(As(ana_), id, std::nullopt, ContentPurpose::kDownload, false);
+  auto latest = service_->Open(As(ana_), id, std::nullopt, ContentPurpose::kDownload);
   ASSERT_TRUE(latest.ok()) << Slug(latest);
   EXPECT_EQ(latest->version.number, 2);
   EXPECT_EQ(ReadAll(*latest->reader), kPdf);
@@ -537,15 +537,15 @@ TEST_F(DocumentServiceTest, NewVersionKeepsTheOldOne) {
   EXPECT_EQ(view->latest->number, 2);
   EXPECT_EQ(view->document.updated_at, Now());
 
-  EXPECT_EQ(Slug(service_->Open(As(ana_), id, 3, ContentPurpose::kDownload, false)), "404 document-version-not-found");
+  EXPECT_EQ(Slug(service_->Open(As(ana_), id, 3, ContentPurpose::kDownload)), "404 document-version-not-found");
 }
 
 TEST_F(DocumentServiceTest, PreviewOnlyForPdfAndRasterImages) {
   const auto text = Upload(ana_, "Бележка", "notes\n");
   const auto image = Upload(ana_, "Снимка", kPng, "internal", "x.png");
-  EXPECT_EQ(Slug(service_->Open(As(ana_), text, std::nullopt, ContentPurpose::kPreview, false)),
+  EXPECT_EQ(Slug(service_->Open(As(ana_), text, std::nullopt, ContentPurpose::kPreview)),
             "415 document-not-previewable");
-  EXPECT_EQ(Slug(service_->Open(As(ana_), image, std::nullopt, ContentPurpose::kPreview, false)), "ok");
+  EXPECT_EQ(Slug(service_->Open(As(ana_), image, std::nullopt, ContentPurpose::kPreview)), "ok");
 }
 
 // --- delete and restore -----------------------------------------------------------
@@ -633,8 +633,8 @@ TEST_F(DocumentServiceTest, UploadWhileClamdIsUnreachableWaitsForAScan) {
   const auto id = created->document.document.id;
 
   // Nobody can open it, its uploader neither.
-  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, 1, ContentPurpose::kDownload, false)), "409 document-pending-scan");
-  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, 1, ContentPurpose::kPreview, false)), "409 document-pending-scan");
+  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, 1, ContentPurpose::kDownload)), "409 document-pending-scan");
+  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, 1, ContentPurpose::kPreview)), "409 document-pending-scan");
   // Its uploader sees it, and the version.
   auto view = scanning->Get(As(ana_), id);
   ASSERT_TRUE(view.ok()) << Slug(view);
@@ -651,13 +651,13 @@ TEST_F(DocumentServiceTest, UploadWhileClamdIsUnreachableWaitsForAScan) {
 
   EXPECT_EQ(scanning->RetryPendingScans(), 0U);
   EXPECT_EQ(ScanStateOf(id, 1), "pending-scan");
-  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, 1, ContentPurpose::kDownload, false)), "409 document-pending-scan");
+  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, 1, ContentPurpose::kDownload)), "409 document-pending-scan");
 }
 
 TEST_F(DocumentServiceTest, OpeningTheLatestOfADocumentWithOnlyAPendingVersionSaysPendingScan) {
   auto scanning = MakeScanningService();
   const auto id = Upload(ana_, "Чака", "scan me\n", "internal", "wait.txt", scanning.get());
-  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, std::nullopt, ContentPurpose::kDownload, false)),
+  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, std::nullopt, ContentPurpose::kDownload)),
             "409 document-pending-scan");
 }
 
@@ -681,7 +681,7 @@ TEST_F(DocumentServiceTest, PendingVersionIsHiddenFromSharees) {
   EXPECT_EQ(owner_view->latest->number, 1);
   EXPECT_FALSE(owner_view->pending_scan);
   EXPECT_EQ(ContentOf(ana_, id), "released\n");
-  EXPECT_NE(Slug(service_->Open(As(ana_), id, 2, ContentPurpose::kDownload, false)), "ok");
+  EXPECT_NE(Slug(service_->Open(As(ana_), id, 2, ContentPurpose::kDownload)), "ok");
 
   // Its uploader sees it waiting, and still gets version 1 as the latest.
   auto uploader_versions = service_->Versions(As(boris_), id);
@@ -690,7 +690,7 @@ TEST_F(DocumentServiceTest, PendingVersionIsHiddenFromSharees) {
   EXPECT_EQ(uploader_versions->front().scan_state, "pending-scan");
   EXPECT_TRUE(service_->Get(As(boris_), id)->pending_scan);
   EXPECT_EQ(ContentOf(boris_, id), "released\n");
-  EXPECT_EQ(Slug(service_->Open(As(boris_), id, 2, ContentPurpose::kDownload, false)), "409 document-pending-scan");
+  EXPECT_EQ(Slug(service_->Open(As(boris_), id, 2, ContentPurpose::kDownload)), "409 document-pending-scan");
 }
 
 TEST_F(DocumentServiceTest, PendingVersionNumberIsNotRevealedToOthers) {
@@ -701,8 +701,8 @@ TEST_F(DocumentServiceTest, PendingVersionNumberIsNotRevealedToOthers) {
   ASSERT_TRUE(scanning->AddVersion(As(boris_), id, "v2.txt", body).ok());
   // "Not shown to anyone but its uploader": the owner's answer for version 2 is the
   // same as for a version that does not exist.
-  EXPECT_EQ(Slug(service_->Open(As(ana_), id, 2, ContentPurpose::kDownload, false)),
-            Slug(service_->Open(As(ana_), id, 3, ContentPurpose::kDownload, false)));
+  EXPECT_EQ(Slug(service_->Open(As(ana_), id, 2, ContentPurpose::kDownload)),
+            Slug(service_->Open(As(ana_), id, 3, ContentPurpose::kDownload)));
 }
 
 // --- the store at start-up -----------------------------------------------------------
