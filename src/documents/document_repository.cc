@@ -155,14 +155,17 @@ Permission DocumentRepository::SharedPermission(store::Connection& connection, c
 
 std::optional<std::int64_t> DocumentRepository::ManageExpiry(store::Connection& connection,
                                                              const std::string& document_id,
-                                                             const std::string& employee_id, std::int64_t now) {
+                                                             const std::string& employee_id, bool employee_shares_only,
+                                                             std::int64_t now) {
   store::Params params{document_id};
   BindReach(params, employee_id, now);
-  const auto rows = connection.Query(
+  std::string sql =
       std::string(
           "SELECT s.expires_at FROM document_shares s WHERE s.document_id = ? AND s.permission = 'manage' AND ") +
-          kShareReachesEmployee,
-      params);
+      kShareReachesEmployee;
+  // As in SharedPermission: a restricted document's department and meeting shares give nothing.
+  if (employee_shares_only) sql += " AND s.grantee_kind = 'employee'";
+  const auto rows = connection.Query(sql, params);
   std::optional<std::int64_t> latest;
   for (const auto& row : rows) {
     if (row.IsNull(0)) return std::nullopt;

@@ -45,7 +45,8 @@ class DocumentRepository {
   // Until when the employee's shares give them manage: nullopt when one of them
   // never expires (or none gives it; the caller knows they do).
   static std::optional<std::int64_t> ManageExpiry(store::Connection& connection, const std::string& document_id,
-                                                  const std::string& employee_id, std::int64_t now);
+                                                  const std::string& employee_id, bool employee_shares_only,
+                                                  std::int64_t now);
   // Ids of the documents a query selects, most recently changed first.
   static std::vector<std::string> Search(store::Connection& connection, const DocumentQuery& query);
 

@@ -556,7 +556,8 @@ http::Result<Share> DocumentService::AddShare(const Actor& actor, const std::str
           if (input.grantee_kind == kGranteeEmployee && input.grantee_id == actor.employee_id) {
             return MakeProblem(409, "share-with-yourself");
           }
-          const auto own_expiry = DocumentRepository::ManageExpiry(tx, document_id, actor.employee_id, now);
+          const auto own_expiry = DocumentRepository::ManageExpiry(
+              tx, document_id, actor.employee_id, view->document.classification == kClassificationRestricted, now);
           if (own_expiry && (!share.expires_at || *share.expires_at > *own_expiry)) share.expires_at = own_expiry;
         }
         const std::string share_id = DocumentRepository::UpsertShare(tx, share);

@@ -281,8 +281,7 @@ TEST(ClamdClientProtocolTest, AcceptsAReplyEndedByTheConnectionOrANewline) {
 
 TEST(ClamdClientProtocolTest, TreatsErrorsAndOddAnswersAsUnavailable) {
   for (const std::string& reply :
-       {Reply("stream: Can't allocate memory ERROR"), Reply("PONG"),
-        Reply("stream:  FOUND"), std::string()}) {
+       {Reply("stream: Can't allocate memory ERROR"), Reply("PONG"), Reply("stream:  FOUND"), std::string()}) {
     ScriptedDaemon daemon(reply);
     const ScanVerdict verdict = ClamdClient(daemon.path(), kTimeout).Scan(Bytes("x"));
     EXPECT_EQ(verdict.outcome, Outcome::kUnavailable) << reply;

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "crypto/digest.h"
 #include "documents/document_repository.h"
@@ -42,6 +46,49 @@ DocumentFilter TypeGroup(std::string type_group) {
   filter.type_group = std::move(type_group);
   return filter;
 }
+
+// Holds each caller until `count` have arrived, so that uploads are read at the
+// same time. Gives up after ten seconds (a failing test must not hang): false.
+class Gate {
+ public:
+  explicit Gate(int count) : missing_(count) {}
+
+  bool ArriveAndWait() {
+    std::unique_lock lock(mutex_);
+    if (--missing_ <= 0) {
+      everyone_.notify_all();
+      return true;
+    }
+    return everyone_.wait_for(lock, std::chrono::seconds(10), [this] { return missing_ <= 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable everyone_;
+  int missing_;  // GUARDED_BY(mutex_)
+};
+
+// A FakeBody that, once it has handed out its first piece, waits at `gate` before
+// the next one: every upload through the gate has passed the checks made before
+// the body is read.
+class GatedBody : public FakeBody {
+ public:
+  GatedBody(std::string bytes, std::size_t piece, Gate& gate) : FakeBody(std::move(bytes), piece), gate_(gate) {}
+
+  std::size_t Read(std::span<char> out) override {
+    if (read() > 0 && !arrived_) {
+      arrived_ = true;
+      met_ = gate_.ArriveAndWait();
+    }
+    return FakeBody::Read(out);
+  }
+  bool met() const { return met_; }
+
+ private:
+  Gate& gate_;
+  bool arrived_ = false;
+  bool met_ = false;
+};
 
 class DocumentServiceTest : public test::DocumentsTest {
  protected:
@@ -133,6 +180,67 @@ TEST_F(DocumentServiceTest, ShareWithAMeetingReachesItsInviteesOnly) {
   ASSERT_TRUE(listed.ok()) << Slug(listed);
   ASSERT_EQ(listed->size(), 1U);
   EXPECT_EQ(listed->front().document.id, id);
+  EXPECT_EQ(Slug(service_->MeetingDocuments(As(carol_), meeting)), "404 meeting-not-found");
+}
+
+TEST_F(DocumentServiceTest, MeetingShareIsNamedOnlyToItsInvitees) {
+  const auto meeting = CreateMeeting(ana_, {boris_});
+  ASSERT_FALSE(meeting.empty());
+  // Carol may view both documents (one is public, the other is shared with her) but is not invited.
+  const auto open = Upload(ana_, "Наредба", "public text\n", "public");
+  ShareWith(ana_, open, kGranteeMeeting, meeting, Permission::kView);
+  const auto internal = Upload(ana_, "Дневен ред", "agenda\n");
+  ShareWith(ana_, internal, kGranteeEmployee, carol_, Permission::kView);
+  ShareWith(ana_, internal, kGranteeMeeting, meeting, Permission::kComment);
+
+  // (kind, id, name) of each share, as `employee_id` gets them.
+  const auto grantees = [&](const std::string& employee_id, const std::string& document_id) {
+    std::vector<std::vector<std::string>> seen;
+    auto shares = service_->Shares(As(employee_id), document_id);
+    if (!shares.ok()) {
+      ADD_FAILURE() << "shares refused: " << Slug(shares);
+      return seen;
+    }
+    for (const auto& share : *shares) seen.push_back({share.grantee.kind, share.grantee.id, share.grantee.name});
+    return seen;
+  };
+  const std::vector<std::string> hidden{"meeting", "", ""};
+  const std::vector<std::string> named{"meeting", meeting, "Оперативка"};
+  EXPECT_THAT(grantees(carol_, open), ElementsAre(hidden));
+  EXPECT_THAT(grantees(carol_, internal),
+              UnorderedElementsAre(std::vector<std::string>{"employee", carol_, "Цветана Колева"}, hidden));
+  EXPECT_THAT(grantees(boris_, open), ElementsAre(named));
+  EXPECT_THAT(grantees(boris_, internal),
+              UnorderedElementsAre(std::vector<std::string>{"employee", carol_, "Цветана Колева"}, named));
+  EXPECT_THAT(grantees(ana_, open), ElementsAre(named));  // the organiser is invited too
+  // The permission of the share is still shown; only who it names is not.
+  auto shares = service_->Shares(As(carol_), internal);
+  ASSERT_TRUE(shares.ok());
+  for (const auto& share : *shares) {
+    if (share.grantee.kind == kGranteeMeeting) {
+      EXPECT_EQ(share.permission, Permission::kComment);
+    }
+  }
+}
+
+TEST_F(DocumentServiceTest, MeetingDocumentsAreStillFoundAfterTheMeetingIsCancelled) {
+  const auto id = Upload(ana_, "Дневен ред", "agenda\n");
+  const auto meeting = CreateMeeting(ana_, {boris_});
+  ASSERT_FALSE(meeting.empty());
+  ShareWith(ana_, id, kGranteeMeeting, meeting, Permission::kView);
+  ASSERT_EQ(Slug(meetings_.Cancel(ana_, meeting)), "ok");
+
+  for (const auto& invitee : {ana_, boris_}) {
+    auto listed = service_->MeetingDocuments(As(invitee), meeting);
+    ASSERT_TRUE(listed.ok()) << Slug(listed);
+    ASSERT_EQ(listed->size(), 1U);
+    EXPECT_EQ(listed->front().document.id, id);
+  }
+  EXPECT_EQ(PermissionFor(boris_, id), "view");
+  auto shares = service_->Shares(As(boris_), id);
+  ASSERT_TRUE(shares.ok());
+  ASSERT_EQ(shares->size(), 1U);
+  EXPECT_EQ(shares->front().grantee.name, "Оперативка");
   EXPECT_EQ(Slug(service_->MeetingDocuments(As(carol_), meeting)), "404 meeting-not-found");
 }
 
@@ -331,6 +439,118 @@ TEST_F(DocumentServiceTest, OnlyManageMayUnshare) {
   EXPECT_EQ(PermissionFor(boris_, id), "edit");
 }
 
+TEST_F(DocumentServiceTest, ManagerByShareCannotShareWithThemselvesButTheOwnerMayShareWithAnyone) {
+  const auto id = Upload(ana_, "Бележка", "notes\n");
+  ShareWith(ana_, id, kGranteeEmployee, boris_, Permission::kManage, Now() + kDay);
+  for (const auto permission : {Permission::kView, Permission::kManage}) {
+    EXPECT_EQ(Slug(service_->AddShare(As(boris_), id,
+                                      ShareInput{std::string(kGranteeEmployee), boris_, permission, std::nullopt})),
+              "409 share-with-yourself");
+  }
+  // Boris's own share is as the owner made it.
+  auto shares = service_->Shares(As(ana_), id);
+  ASSERT_TRUE(shares.ok());
+  ASSERT_EQ(shares->size(), 1U);
+  EXPECT_EQ(shares->front().created_by.id, ana_);
+  EXPECT_EQ(shares->front().expires_at, Now() + kDay);
+  // He may still share with others.
+  EXPECT_EQ(Slug(service_->AddShare(
+                As(boris_), id, ShareInput{std::string(kGranteeEmployee), carol_, Permission::kView, std::nullopt})),
+            "ok");
+
+  // The owner may share with anyone, herself included (she manages it anyway).
+  EXPECT_EQ(Slug(service_->AddShare(
+                As(ana_), id, ShareInput{std::string(kGranteeEmployee), carol_, Permission::kEdit, std::nullopt})),
+            "ok");
+  EXPECT_EQ(Slug(service_->AddShare(As(ana_), id,
+                                    ShareInput{std::string(kGranteeEmployee), ana_, Permission::kView, std::nullopt})),
+            "ok");
+  EXPECT_EQ(PermissionFor(ana_, id), "manage");
+  EXPECT_EQ(PermissionFor(carol_, id), "edit");
+}
+
+TEST_F(DocumentServiceTest, SharesOfAManagerByShareEndNoLaterThanTheirOwnRight) {
+  const auto dimitar = AddEmployee("Димитър Стоянов", "Архив");
+  const auto id = Upload(ana_, "Бележка", "notes\n");
+  const std::int64_t until = Now() + kDay;
+  ShareWith(ana_, id, kGranteeEmployee, boris_, Permission::kManage, until);
+  const auto share_as_boris = [&](const std::string& grantee, std::optional<std::int64_t> expires_at) {
+    return service_->AddShare(As(boris_), id,
+                              ShareInput{std::string(kGranteeEmployee), grantee, Permission::kEdit, expires_at});
+  };
+
+  auto open_ended = share_as_boris(carol_, std::nullopt);
+  ASSERT_TRUE(open_ended.ok()) << Slug(open_ended);
+  EXPECT_EQ(open_ended->expires_at, until);
+  auto sooner = share_as_boris(dimitar, until - kHour);
+  ASSERT_TRUE(sooner.ok()) << Slug(sooner);
+  EXPECT_EQ(sooner->expires_at, until - kHour);
+  auto later = share_as_boris(carol_, until + kDay);
+  ASSERT_TRUE(later.ok()) << Slug(later);
+  EXPECT_EQ(later->expires_at, until);
+  // As stored, not only as answered.
+  auto shares = service_->Shares(As(ana_), id);
+  ASSERT_TRUE(shares.ok());
+  for (const auto& share : *shares) {
+    if (share.grantee.id == carol_) {
+      EXPECT_EQ(share.expires_at, until);
+    }
+  }
+  // A share that only lets him edit does not lift the cap.
+  ShareWith(ana_, id, kGranteeDepartment, DepartmentOf(boris_), Permission::kEdit);
+  auto still_capped = share_as_boris(carol_, std::nullopt);
+  ASSERT_TRUE(still_capped.ok()) << Slug(still_capped);
+  EXPECT_EQ(still_capped->expires_at, until);
+
+  Advance(kDay);
+  EXPECT_EQ(PermissionFor(carol_, id), "404 document-not-found");
+  EXPECT_EQ(PermissionFor(dimitar, id), "404 document-not-found");
+}
+
+TEST_F(DocumentServiceTest, SharesOfAManagerByAShareThatNeverExpiresAreNotCapped) {
+  const auto id = Upload(ana_, "Бележка", "notes\n");
+  ShareWith(ana_, id, kGranteeEmployee, boris_, Permission::kManage);
+  auto open_ended = service_->AddShare(
+      As(boris_), id, ShareInput{std::string(kGranteeEmployee), carol_, Permission::kView, std::nullopt});
+  ASSERT_TRUE(open_ended.ok()) << Slug(open_ended);
+  EXPECT_FALSE(open_ended->expires_at.has_value());
+  auto dated = service_->AddShare(
+      As(boris_), id, ShareInput{std::string(kGranteeEmployee), carol_, Permission::kView, Now() + 30 * kDay});
+  ASSERT_TRUE(dated.ok()) << Slug(dated);
+  EXPECT_EQ(dated->expires_at, Now() + 30 * kDay);
+
+  // One of his manage shares expires, another (through his department) does not: his right does not end.
+  const auto other = Upload(ana_, "Друга", "other\n");
+  ShareWith(ana_, other, kGranteeEmployee, boris_, Permission::kManage, Now() + kHour);
+  ShareWith(ana_, other, kGranteeDepartment, DepartmentOf(boris_), Permission::kManage);
+  auto through_department = service_->AddShare(
+      As(boris_), other, ShareInput{std::string(kGranteeEmployee), carol_, Permission::kView, std::nullopt});
+  ASSERT_TRUE(through_department.ok()) << Slug(through_department);
+  EXPECT_FALSE(through_department->expires_at.has_value());
+}
+
+// A restricted document ignores department and meeting shares (left by an older
+// release), so they do not lengthen a manager's right either.
+TEST_F(DocumentServiceTest, IgnoredDepartmentShareOfARestrictedDocumentDoesNotLiftTheCap) {
+  const auto id = Upload(ana_, "Лично", "secret\n", "restricted");
+  const std::int64_t until = Now() + kDay;
+  ShareWith(ana_, id, kGranteeEmployee, boris_, Permission::kManage, until);
+  {
+    auto connection = database_.Acquire();
+    Share share;
+    share.document_id = id;
+    share.permission = Permission::kManage;
+    share.created_by.id = ana_;
+    share.created_at = Now();
+    share.grantee = {std::string(kGranteeDepartment), DepartmentOf(boris_), ""};
+    DocumentRepository::UpsertShare(*connection, share);
+  }
+  auto shared = service_->AddShare(As(boris_), id,
+                                   ShareInput{std::string(kGranteeEmployee), carol_, Permission::kView, std::nullopt});
+  ASSERT_TRUE(shared.ok()) << Slug(shared);
+  EXPECT_EQ(shared->expires_at, until);
+}
+
 // --- uploads -----------------------------------------------------------------------
 
 TEST_F(DocumentServiceTest, TypeIsTakenFromTheContentNotTheName) {
@@ -428,6 +648,81 @@ TEST_F(DocumentServiceTest, UndeclaredBodyPassingTheQuotaIsRefusedAndLeavesNothi
   EXPECT_EQ(CountRows("document_versions"), 0);
   EXPECT_EQ(FilesUnder("blobs"), 0U);
   EXPECT_EQ(FilesUnder("tmp"), 0U);
+}
+
+TEST_F(DocumentServiceTest, QuotaIsCheckedAgainWhenParallelUploadsAreRecorded) {
+  auto settings = test::TestSettings();
+  settings.quota_bytes = 1000;
+  auto service = MakeService(settings);
+  const std::string first(600, 'a');
+  const std::string second(600, 'b');
+  // Each fits the quota alone, so both pass the check before the body; together they do not.
+  Gate gate(2);
+  GatedBody first_body(first, 100, gate);
+  GatedBody second_body(second, 100, gate);
+  first_body.DeclareItsLength();
+  second_body.DeclareItsLength();
+  const auto upload = [&](GatedBody& body, const std::string& name) {
+    NewDocument input;
+    input.title = name;
+    input.file_name = name + ".txt";
+    return Slug(service->Create(As(ana_), input, body));
+  };
+
+  std::string second_answer;
+  std::thread other([&] { second_answer = upload(second_body, "second"); });
+  const std::string first_answer = upload(first_body, "first");
+  other.join();
+
+  ASSERT_TRUE(first_body.met() && second_body.met()) << "the two bodies were not read at the same time";
+  EXPECT_THAT((std::vector<std::string>{first_answer, second_answer}),
+              UnorderedElementsAre("ok", "413 document-quota-exceeded"));
+  EXPECT_EQ(CountRows("documents"), 1);
+  EXPECT_EQ(CountRows("document_versions"), 1);
+  const std::string& kept = first_answer == "ok" ? first : second;
+  const std::string& refused = first_answer == "ok" ? second : first;
+  EXPECT_TRUE(blobs_.Contains(crypto::Sha256Hex(kept)));
+  EXPECT_FALSE(blobs_.Contains(crypto::Sha256Hex(refused)));
+  EXPECT_EQ(FilesUnder("blobs"), 1U);
+  EXPECT_EQ(FilesUnder("tmp"), 0U);
+}
+
+TEST_F(DocumentServiceTest, DisallowedTypeIsRefusedAfterItsFirstBytesWithoutReadingTheRest) {
+  std::string bytes = test::kGzip;
+  bytes.resize(std::size_t{10} * 1024 * 1024, '\x5a');
+  FakeBody body(std::move(bytes), 64 * 1024);
+  body.DeclareItsLength();
+  NewDocument input;
+  input.title = "Архив";
+  input.file_name = "archive.pdf";
+  auto created = service_->Create(As(ana_), input, body);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(Slug(created), "415 document-type-not-allowed");
+  EXPECT_EQ(created.problem().params.value("type", ""), "application/gzip");
+  EXPECT_GE(body.read(), kTypeSniffBytes);
+  EXPECT_LT(body.read(), std::size_t{1024} * 1024) << "read on past the bytes that tell the type";
+  EXPECT_EQ(CountRows("documents"), 0);
+  EXPECT_EQ(FilesUnder("blobs"), 0U);
+  EXPECT_EQ(FilesUnder("tmp"), 0U);
+
+  // Exactly the bytes that tell the type, and no more: refused too.
+  std::string exact = test::kGzip;
+  exact.resize(kTypeSniffBytes, '\x5a');
+  FakeBody exact_body(std::move(exact), 1000);
+  EXPECT_EQ(Slug(service_->Create(As(ana_), input, exact_body)), "415 document-type-not-allowed");
+  EXPECT_EQ(FilesUnder("tmp"), 0U);
+}
+
+TEST_F(DocumentServiceTest, AllowedTypeLongerThanTheTypeSniffIsTakenWhole) {
+  std::string text;
+  while (text.size() < 3 * kTypeSniffBytes) text += "Ред от дълъг текст.\n";
+  const auto id = Upload(ana_, "Дълъг", text, "internal", "long.txt");
+  auto view = service_->Get(As(ana_), id);
+  ASSERT_TRUE(view.ok()) << Slug(view);
+  ASSERT_TRUE(view->latest.has_value());
+  EXPECT_EQ(view->latest->size, text.size());
+  EXPECT_EQ(view->latest->media_type, "text/plain");
+  EXPECT_EQ(ContentOf(ana_, id), text);
 }
 
 TEST_F(DocumentServiceTest, BodyPassingTheRouteLimitIsPayloadTooLarge) {
@@ -657,8 +952,7 @@ TEST_F(DocumentServiceTest, UploadWhileClamdIsUnreachableWaitsForAScan) {
 TEST_F(DocumentServiceTest, OpeningTheLatestOfADocumentWithOnlyAPendingVersionSaysPendingScan) {
   auto scanning = MakeScanningService();
   const auto id = Upload(ana_, "Чака", "scan me\n", "internal", "wait.txt", scanning.get());
-  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, std::nullopt, ContentPurpose::kDownload)),
-            "409 document-pending-scan");
+  EXPECT_EQ(Slug(scanning->Open(As(ana_), id, std::nullopt, ContentPurpose::kDownload)), "409 document-pending-scan");
 }
 
 TEST_F(DocumentServiceTest, PendingVersionIsHiddenFromSharees) {
@@ -703,6 +997,30 @@ TEST_F(DocumentServiceTest, PendingVersionNumberIsNotRevealedToOthers) {
   // same as for a version that does not exist.
   EXPECT_EQ(Slug(service_->Open(As(ana_), id, 2, ContentPurpose::kDownload)),
             Slug(service_->Open(As(ana_), id, 3, ContentPurpose::kDownload)));
+}
+
+TEST_F(DocumentServiceTest, SearchIgnoresTheNamesOfVersionsWaitingForAScan) {
+  auto scanning = MakeScanningService();
+  const auto id = Upload(ana_, "Бележка", "released\n", "internal", "смета.txt");  // not scanned: released
+  ShareWith(ana_, id, kGranteeEmployee, boris_, Permission::kEdit);
+  ShareWith(ana_, id, kGranteeEmployee, carol_, Permission::kView);
+  FakeBody body("waiting\n");
+  auto added = scanning->AddVersion(As(ana_), id, "тайна-поръчка.txt", body);
+  ASSERT_TRUE(added.ok()) << Slug(added);
+  ASSERT_TRUE(added->pending_scan);
+  EXPECT_EQ(scanning->RetryPendingScans(), 0U);  // clamd is still away
+
+  for (const auto& sharee : {boris_, carol_}) {
+    EXPECT_THAT(ListIds(sharee, Text("тайна")), IsEmpty()) << sharee;
+    EXPECT_THAT(ListIds(sharee, Text("смета")), ElementsAre(id)) << sharee;
+  }
+  // A change of the document meanwhile does not bring the name in.
+  DocumentChanges retitle;
+  retitle.title = "Бележка, редактирана";
+  ASSERT_TRUE(service_->Update(As(boris_), id, retitle).ok());
+  EXPECT_THAT(ListIds(carol_, Text("тайна")), IsEmpty());
+  EXPECT_THAT(ListIds(carol_, Text("редактирана")), ElementsAre(id));
+  EXPECT_THAT(ListIds(carol_, Text("смета")), ElementsAre(id));
 }
 
 // --- the store at start-up -----------------------------------------------------------

@@ -33,6 +33,7 @@
 #include "http/request.h"
 #include "identity/employee_service.h"
 #include "meetings/meeting_service.h"
+#include "meetings/meetings_world.h"
 #include "meetings/messenger.h"
 #include "notify/mail_outbox.h"
 #include "notify/notification_centre.h"
@@ -41,11 +42,10 @@
 
 namespace egovbox::documents::test {
 
-inline constexpr std::int64_t kMinute = 60;
-inline constexpr std::int64_t kHour = 3600;
-inline constexpr std::int64_t kDay = 86400;
-// Monday 2 March 2026, 10:00 in Sofia (08:00Z): where every test's clock starts.
-inline constexpr std::int64_t kMonday = 1772438400;
+using meetings::test::kDay;
+using meetings::test::kHour;
+using meetings::test::kMinute;
+using meetings::test::kMonday;
 
 using namespace std::string_literals;
 
@@ -102,17 +102,11 @@ inline DocumentSettings TestSettings() {
   return settings;
 }
 
-class DocumentsTest : public ::testing::Test {
+// The meetings world (store, employees, departments, meetings, notifications, the
+// clock) with the documents service on top.
+class DocumentsTest : public meetings::test::MeetingsTest {
  protected:
   DocumentsTest() = default;
-
-  // A new active employee; returns the id. `department` is created when new.
-  std::string AddEmployee(const std::string& name, const std::string& department = "") {
-    const std::string email = "person" + std::to_string(++employee_count_) + "@plovdiv.bg";
-    auto created = employees_.Create(cli_, {name, email, department, "", {}});
-    if (!created.ok()) throw std::runtime_error("cannot create employee: " + created.problem().slug);
-    return created->employee.id;
-  }
   std::string DepartmentOf(const std::string& employee_id) {
     auto connection = database_.Acquire();
     return connection->QueryOne("SELECT department_id FROM employees WHERE id = ?", {employee_id})->Text(0);
@@ -233,26 +227,7 @@ class DocumentsTest : public ::testing::Test {
   }
 
   void Advance(std::int64_t seconds) { now_ += seconds; }
-  std::int64_t Now() const { return now_.load(); }
 
-  std::atomic<std::int64_t> now_{kMonday};
-  std::int64_t employee_count_ = 0;
-  unit_test::TemporaryDatabase temporary_;
-  store::Database& database_ = temporary_.database();
-  audit::AuditLog audit_{database_};
-  crypto::PasswordHasher hasher_{{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}};
-  identity::EmployeeService employees_{database_, audit_, hasher_};
-  identity::Actor cli_{std::nullopt, "127.0.0.1", "cli"};
-  realtime::Hub hub_;
-  notify::NotificationCentre notifications_{database_, hub_};
-  notify::MailOutbox outbox_{
-      database_,
-      notify::MailSettings{"smtp://127.0.0.1:9", "", "", false, true, "noreply@plovdiv.bg", "Община Пловдив"},
-      [this] { return now_.load(); }};
-  crypto::CapabilitySigner signer_{std::string(32, 'c')};
-  meetings::Messenger messenger_{notifications_, outbox_, hub_, "https://egov.plovdiv.bg"};
-  meetings::MeetingService meetings_{
-      database_, audit_, messenger_, signer_, meetings::MeetingSettings{}, [this] { return now_.load(); }};
   BlobStore blobs_{StoreRoot(), DocumentKeyring(DocumentKey{0x5a, 0x17, 0x42}, {})};
   FileTypeDetector types_;
   std::unique_ptr<DocumentService> service_ = MakeService(TestSettings());
