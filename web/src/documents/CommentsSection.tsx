@@ -6,6 +6,8 @@ import { Alert } from '../ui/Alert';
 import { SubmitButton } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { Form } from '../ui/Form';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import { TextAreaField } from '../ui/TextAreaField';
 import styles from './Documents.module.css';
@@ -69,7 +71,7 @@ export function CommentsSection(props: { document: DocumentRecord; canComment: b
       {load.kind === 'failed' ? <Alert tone="error">{load.message}</Alert> : null}
       {load.kind === 'loaded' && load.comments.length === 0 ? <p>{t('document.comments.none')}</p> : null}
       {load.kind === 'loaded' && load.comments.length > 0 ? (
-        <ul class={styles.rows} aria-label={t('document.comments.list')}>
+        <ul class={listStyles.results} aria-label={t('document.comments.list')}>
           {load.comments.map((comment) => (
             <li key={String(comment.id)} class={styles.comment} data-testid="comment">
               <p class={styles.commentHead}>
@@ -83,7 +85,7 @@ export function CommentsSection(props: { document: DocumentRecord; canComment: b
         </ul>
       ) : null}
       {props.canComment ? (
-        <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+        <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
           {added ? <Alert tone="success">{t('comment.added')}</Alert> : null}
           {formError ? <Alert tone="error">{formError}</Alert> : null}
           <TextAreaField

@@ -1,5 +1,7 @@
 import type { Classification } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
+import { classes } from '../ui/classes';
+import listStyles from '../ui/ItemList.module.css';
 import { classificationText } from './document_labels';
 import styles from './Documents.module.css';
 
@@ -7,7 +9,7 @@ import styles from './Documents.module.css';
 export function ClassificationBadge(props: { classification: Classification | string }) {
   const i18n = useI18n();
   return (
-    <span class={props.classification === 'restricted' ? styles.badgeRestricted : styles.badge}>
+    <span class={props.classification === 'restricted' ? listStyles.badgeDanger : listStyles.badge}>
       <span class="visually-hidden">{i18n.t('classification.badge')} </span>
       {classificationText(i18n, props.classification)}
     </span>
@@ -17,7 +19,7 @@ export function ClassificationBadge(props: { classification: Classification | st
 export function PendingScanBadge() {
   const { t } = useI18n();
   return (
-    <span class={styles.badgePending} data-testid="pending-scan">
+    <span class={classes(listStyles.pill, styles.badgePending)} data-testid="pending-scan">
       {t('documents.pending_scan')}
     </span>
   );

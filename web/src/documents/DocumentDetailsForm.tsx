@@ -1,17 +1,16 @@
 import { useState } from 'preact/hooks';
 import { ApiError, invalidFieldName } from '../api/problem';
-import { kClassifications, type Classification, type DocumentChanges, type DocumentRecord } from '../api/types';
+import type { Classification, DocumentChanges, DocumentRecord } from '../api/types';
 import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
 import { Alert } from '../ui/Alert';
 import { Button, SubmitButton } from '../ui/Button';
-import { ChoiceGroup } from '../ui/ChoiceGroup';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import { TextAreaField } from '../ui/TextAreaField';
 import { TextField } from '../ui/TextField';
-import { classificationText } from './document_labels';
-import styles from './Documents.module.css';
+import { ClassificationChoice } from './ClassificationChoice';
 
 // Changing a document's title and description (edit) and, for managers,
 // its classification. Only what changed is sent (PATCH).
@@ -62,7 +61,7 @@ export function DocumentDetailsForm(props: {
   };
 
   return (
-    <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+    <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
       {errors.form ? <Alert tone="error">{errors.form}</Alert> : null}
       <TextField id="document-title" label={t('upload.title.label')} value={title} onValue={setTitle} error={errors.title} required />
       <TextAreaField
@@ -74,23 +73,9 @@ export function DocumentDetailsForm(props: {
         rows={3}
       />
       {props.canClassify ? (
-        <ChoiceGroup
-          legend={t('upload.classification.legend')}
-          type="radio"
-          name="document-classification"
-          choices={kClassifications.map((value) => ({ value, label: classificationText(i18n, value) }))}
-          selected={[classification]}
-          onChange={(selected) => setClassification(selected[0] as Classification)}
-          help={
-            <ul>
-              {kClassifications.map((value) => (
-                <li key={value}>{t(`classification.${value}.help`)}</li>
-              ))}
-            </ul>
-          }
-        />
+        <ClassificationChoice name="document-classification" value={classification} onValue={setClassification} />
       ) : null}
-      <div class={styles.actions}>
+      <div class={pageStyles.actions}>
         <SubmitButton blocked={busy}>{t('document.edit.save')}</SubmitButton>
         <Button variant="secondary" onClick={props.onCancel}>
           {t('common.cancel')}

@@ -4,6 +4,7 @@ import type { DocumentVersion, Id } from '../api/types';
 import { useI18n } from '../i18n/I18nContext';
 import { previewKind } from '../state/document_files';
 import { Alert } from '../ui/Alert';
+import pageStyles from '../ui/Page.module.css';
 import styles from './Documents.module.css';
 import type { PdfOpener } from './pdf_renderer';
 import { PdfPreview } from './PdfPreview';
@@ -20,7 +21,7 @@ export function DocumentPreview(props: { documentId: Id; version: DocumentVersio
 
   return (
     <>
-      <p class={styles.muted}>{t('document.preview.of_version', { number: version.number, name: version.file_name })}</p>
+      <p class={pageStyles.muted}>{t('document.preview.of_version', { number: version.number, name: version.file_name })}</p>
       {kind === 'pdf' ? <PdfPreview documentId={props.documentId} version={version.number} open={props.openPdf} /> : null}
       {kind === 'image' && !imageFailed ? (
         <img

@@ -182,6 +182,13 @@ describe('DocumentView', () => {
     expect(screen.getByRole('button', { name: 'Изтриване на документа' })).toBeTruthy();
   });
 
+  it('says "a meeting you are not invited to" where the server names none', async () => {
+    const hidden: DocumentShare = { ...kShare, id: 's9', grantee: { kind: 'meeting', id: '', name: '' } };
+    setup(documentWith({ permission: 'view' }), { 'GET /documents/d1/shares': { body: { shares: [hidden] } } });
+    const [row] = await screen.findAllByTestId('share');
+    expect(within(row!).getByText('Среща, на която не сте поканени')).toBeTruthy();
+  });
+
   it('lists the shares and removes one (manage)', async () => {
     let shares: DocumentShare[] = [kShare];
     const { calls } = setup(kDocument, {

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { documentContentUrl } from '../api/egovbox_api';
-import { ApiError } from '../api/problem';
 import { sameId, type DocumentRecord, type DocumentVersion, type Me } from '../api/types';
 import { Link } from '../app/Link';
 import { kPaths } from '../app/router';
@@ -11,7 +10,11 @@ import { documentActions } from '../state/document_access';
 import { Alert } from '../ui/Alert';
 import { Button, buttonClass } from '../ui/Button';
 import { Card } from '../ui/Card';
+import { classes } from '../ui/classes';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import listStyles from '../ui/ItemList.module.css';
+import { afterLoadError, LoadFailed } from '../ui/LoadFailed';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import { CommentsSection } from './CommentsSection';
@@ -58,8 +61,7 @@ export function DocumentView(props: { me: Me; documentId: string; pdfOpener?: Pd
       const document = await api.getDocument(props.documentId);
       setLoad({ kind: 'loaded', document });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) setLoad({ kind: 'not-found' });
-      else setLoad((old) => (old.kind === 'loaded' ? old : { kind: 'failed', message: errorText(i18n, error) }));
+      setLoad(afterLoadError<Load>(i18n, error));
     }
   };
   useEffect(() => {
@@ -74,12 +76,7 @@ export function DocumentView(props: { me: Me; documentId: string; pdfOpener?: Pd
   if (load.kind === 'not-found') return <DocumentNotFound />;
   if (load.kind === 'failed') {
     return (
-      <>
-        <Alert tone="error">{load.message}</Alert>
-        <Button variant="secondary" onClick={() => void reload()}>
-          {t('common.retry')}
-        </Button>
-      </>
+      <LoadFailed message={load.message} onRetry={() => void reload()} />
     );
   }
 
@@ -107,7 +104,7 @@ export function DocumentView(props: { me: Me; documentId: string; pdfOpener?: Pd
         <PageHeading>{document.title}</PageHeading>
         <Alert tone="success">{t('document.deleted_now')}</Alert>
         {notice ? <Alert tone="error">{notice}</Alert> : null}
-        <div class={styles.actions}>
+        <div class={pageStyles.actions}>
           {isOwner ? (
             <Button
               variant="secondary"
@@ -148,13 +145,13 @@ export function DocumentView(props: { me: Me; documentId: string; pdfOpener?: Pd
   return (
     <div ref={top} tabIndex={-1}>
       <PageHeading>{document.title}</PageHeading>
-      <p class={styles.badges}>
+      <p class={listStyles.badges}>
         <ClassificationBadge classification={document.classification} />
         {document.pending_scan ? <PendingScanBadge /> : null}
       </p>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {document.pending_scan ? <Alert tone="info">{t('document.pending_scan')}</Alert> : null}
-      <div class={styles.sections}>
+      <div class={classes(pageStyles.sections, styles.sections)}>
         <Card title={t('document.details')}>
           {editing ? (
             <DocumentDetailsForm
@@ -170,7 +167,7 @@ export function DocumentView(props: { me: Me; documentId: string; pdfOpener?: Pd
             />
           ) : (
             <>
-              <dl class={styles.details}>
+              <dl class={classes(pageStyles.details, styles.details)}>
                 <dt>{t('document.description')}</dt>
                 <dd class={styles.description}>{document.description || t('document.description_empty')}</dd>
                 <dt>{t('document.classification')}</dt>
@@ -190,7 +187,7 @@ export function DocumentView(props: { me: Me; documentId: string; pdfOpener?: Pd
                 <dt>{t('document.latest')}</dt>
                 <dd>{latest ? `${latest.file_name} — ${versionFacts(i18n, latest)}` : t('documents.no_version')}</dd>
               </dl>
-              <div class={styles.actions}>
+              <div class={pageStyles.actions}>
                 {latest && can.download ? (
                   <a href={documentContentUrl(document.id)} download={latest.file_name} class={buttonClass()}>
                     {t('document.download_named', { name: latest.file_name })}

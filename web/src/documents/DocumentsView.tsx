@@ -17,6 +17,9 @@ import { Alert } from '../ui/Alert';
 import { Button, buttonClass } from '../ui/Button';
 import { classes } from '../ui/classes';
 import inputStyles from '../ui/input.module.css';
+import listStyles from '../ui/ItemList.module.css';
+import { LoadFailed } from '../ui/LoadFailed';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import { SelectField } from '../ui/SelectField';
@@ -72,13 +75,13 @@ export function DocumentsView() {
 
   return (
     <>
-      <div class={styles.headingRow}>
+      <div class={classes(pageStyles.headingRow, styles.headingRow)}>
         <PageHeading>{t('documents.title')}</PageHeading>
         <Link href={kPaths.documentNew} class={buttonClass()}>
           {t('documents.upload')}
         </Link>
       </div>
-      <p class={styles.lead}>{t('documents.lead')}</p>
+      <p class={pageStyles.lead}>{t('documents.lead')}</p>
       <div role="search" aria-label={t('documents.filters')}>
         <div class={styles.filters}>
           <div class={fieldStyles.field}>
@@ -135,19 +138,14 @@ export function DocumentsView() {
       </div>
       <div ref={listTop} tabIndex={-1}>
         {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
-        {filters.scope === 'deleted' ? <p class={styles.muted}>{t('documents.deleted_note')}</p> : null}
-        <p role="status" class={styles.muted}>
+        {filters.scope === 'deleted' ? <p class={pageStyles.muted}>{t('documents.deleted_note')}</p> : null}
+        <p role="status" class={pageStyles.muted}>
           {state.status === 'loading' ? t('common.loading') : count}
         </p>
         {state.status === 'error' ? (
-          <>
-            <Alert tone="error">{errorText(i18n, state.error)}</Alert>
-            <Button variant="secondary" onClick={() => list.reload()}>
-              {t('common.retry')}
-            </Button>
-          </>
+          <LoadFailed message={errorText(i18n, state.error)} onRetry={() => list.reload()} />
         ) : null}
-        <ul id="documents-list" class={styles.list} aria-label={t('documents.list')}>
+        <ul id="documents-list" class={listStyles.list} aria-label={t('documents.list')}>
           {state.documents.map((document) => (
             <DocumentItem
               key={String(document.id)}
@@ -169,22 +167,22 @@ function DocumentItem(props: { document: DocumentRecord; busy: boolean; onRestor
   const deleted = document.deleted_at !== null;
   const version = document.latest_version;
   return (
-    <li class={classes(styles.item, deleted && styles.itemDeleted)} data-testid="document">
+    <li class={classes(listStyles.item, styles.item, deleted && listStyles.itemMuted)} data-testid="document">
       <div class={styles.itemHead}>
         <h2 class={styles.itemTitle}>
           {deleted ? document.title : <Link href={documentPath(document.id)}>{document.title}</Link>}
         </h2>
-        <p class={styles.badges}>
+        <p class={listStyles.badges}>
           <ClassificationBadge classification={document.classification} />
           {document.pending_scan ? <PendingScanBadge /> : null}
         </p>
       </div>
-      <p class={styles.facts}>
+      <p class={classes(listStyles.facts, styles.facts)}>
         <span>{t('documents.owner_is', { name: document.owner.name })}</span>
         <span>{version ? versionFacts(i18n, version) : t('documents.no_version')}</span>
       </p>
       {deleted ? (
-        <div class={styles.itemActions}>
+        <div class={listStyles.itemActions}>
           {document.restorable_until ? (
             <span>{t('documents.restorable_until', { date: i18n.dateTime(document.restorable_until) })}</span>
           ) : null}

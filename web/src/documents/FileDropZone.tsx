@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/I18nContext';
 import { classes } from '../ui/classes';
+import pageStyles from '../ui/Page.module.css';
 import fieldStyles from '../ui/TextField.module.css';
 import styles from './Documents.module.css';
 
@@ -116,7 +117,7 @@ export function FileDropZone(props: {
           </span>
         ) : null}
         {severalDropped ? (
-          <span id={`${id}-note`} class={styles.muted}>
+          <span id={`${id}-note`} class={pageStyles.muted}>
             {t('upload.file.one_only')}
           </span>
         ) : null}

@@ -6,7 +6,9 @@ import { useI18n } from '../i18n/I18nContext';
 import { UploadTask } from '../state/upload_task';
 import { Alert } from '../ui/Alert';
 import { SubmitButton } from '../ui/Button';
+import { classes } from '../ui/classes';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import styles from './Documents.module.css';
 import { FileDropZone } from './FileDropZone';
@@ -48,11 +50,11 @@ export function NewVersionForm(props: { document: DocumentRecord; onUploaded: (u
 
   const busy = upload.phase === 'uploading';
   return (
-    <section class={styles.subform} aria-labelledby="new-version-title">
-      <h3 id="new-version-title" class={styles.subformTitle}>
+    <section class={classes(pageStyles.subform, styles.subform)} aria-labelledby="new-version-title">
+      <h3 id="new-version-title" class={pageStyles.subformTitle}>
         {t('document.new_version')}
       </h3>
-      <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+      <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
         {done ? <Alert tone="success">{done}</Alert> : null}
         {upload.phase === 'failed' ? <Alert tone="error">{errorText(i18n, upload.error)}</Alert> : null}
         {upload.phase === 'cancelled' ? <Alert tone="info">{t('upload.cancelled')}</Alert> : null}

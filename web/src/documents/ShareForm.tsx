@@ -24,7 +24,9 @@ import { sofiaToday, toRfc3339 } from '../state/sofia_time';
 import { Alert } from '../ui/Alert';
 import { SubmitButton } from '../ui/Button';
 import { ChoiceGroup } from '../ui/ChoiceGroup';
+import { classes } from '../ui/classes';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import { SelectField } from '../ui/SelectField';
 import { TextField } from '../ui/TextField';
@@ -113,13 +115,13 @@ export function ShareForm(props: { document: DocumentRecord; meId: Id; onShared:
 
   const granteeError = errors.grantee ? t(`share.error.${errors.grantee}`) : undefined;
   return (
-    <section class={styles.subform} aria-labelledby="share-form-title">
-      <h3 id="share-form-title" class={styles.subformTitle}>
+    <section class={classes(pageStyles.subform, styles.subform)} aria-labelledby="share-form-title">
+      <h3 id="share-form-title" class={pageStyles.subformTitle}>
         {t('share.add.title')}
       </h3>
-      <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+      <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
         {formError ? <Alert tone="error">{formError}</Alert> : null}
-        {props.document.classification === 'restricted' ? <p class={styles.muted}>{t('share.restricted_note')}</p> : null}
+        {props.document.classification === 'restricted' ? <p class={pageStyles.muted}>{t('share.restricted_note')}</p> : null}
         {kinds.length > 1 ? (
           <ChoiceGroup
             id="share-kind"

@@ -5,6 +5,8 @@ import { useI18n } from '../i18n/I18nContext';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
+import { classes } from '../ui/classes';
+import listStyles from '../ui/ItemList.module.css';
 import { errorText } from '../ui/problem_text';
 import { granteeKindText, permissionText } from './document_labels';
 import styles from './Documents.module.css';
@@ -59,12 +61,13 @@ export function SharesSection(props: { document: DocumentRecord; meId: Id; canMa
         {load.kind === 'failed' ? <Alert tone="error">{load.message}</Alert> : null}
         {load.kind === 'loaded' && load.shares.length === 0 ? <p>{t('document.shares.none')}</p> : null}
         {load.kind === 'loaded' && load.shares.length > 0 ? (
-          <ul class={styles.rows} aria-label={t('document.shares.list')}>
+          <ul class={listStyles.results} aria-label={t('document.shares.list')}>
             {load.shares.map((share) => (
               <li key={String(share.id)} class={styles.row} data-testid="share">
                 <div class={styles.rowMain}>
-                  <p class={styles.rowName}>{share.grantee.name}</p>
-                  <p class={styles.facts}>
+                  {/* The server names a meeting only to its invitees. */}
+                  <p class={styles.rowName}>{share.grantee.name || t('share.hidden_meeting')}</p>
+                  <p class={classes(listStyles.facts, styles.facts)}>
                     <span>{granteeKindText(i18n, share.grantee.kind)}</span>
                     <span>{permissionText(i18n, share.permission)}</span>
                     <span>
@@ -78,7 +81,7 @@ export function SharesSection(props: { document: DocumentRecord; meId: Id; canMa
                 {props.canManage ? (
                   <Button
                     variant="danger"
-                    aria-label={t('share.remove_named', { name: share.grantee.name })}
+                    aria-label={t('share.remove_named', { name: share.grantee.name || t('share.hidden_meeting') })}
                     aria-disabled={removing === String(share.id) ? 'true' : undefined}
                     onClick={() => {
                       if (removing === null) void remove(share);

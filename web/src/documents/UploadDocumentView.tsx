@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { kClassifications, type Classification, type DocumentUploaded } from '../api/types';
+import type { Classification, DocumentUploaded } from '../api/types';
 import { Link } from '../app/Link';
 import { documentPath, kPaths } from '../app/router';
 import { useServices } from '../app/services';
@@ -10,13 +10,13 @@ import { titleFromFileName } from '../state/document_files';
 import { UploadTask } from '../state/upload_task';
 import { Alert } from '../ui/Alert';
 import { SubmitButton } from '../ui/Button';
-import { ChoiceGroup } from '../ui/ChoiceGroup';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import { TextAreaField } from '../ui/TextAreaField';
 import { TextField } from '../ui/TextField';
-import { classificationText } from './document_labels';
+import { ClassificationChoice } from './ClassificationChoice';
 import styles from './Documents.module.css';
 import { FileDropZone } from './FileDropZone';
 import { UploadProgress } from './UploadProgress';
@@ -85,9 +85,9 @@ export function UploadDocumentView() {
   return (
     <>
       <PageHeading>{t('upload.title')}</PageHeading>
-      <p class={styles.lead}>{t('upload.lead')}</p>
+      <p class={pageStyles.lead}>{t('upload.lead')}</p>
       <div class={styles.panel}>
-        <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+        <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
           {upload.phase === 'failed' ? <Alert tone="error">{errorText(i18n, upload.error)}</Alert> : null}
           {upload.phase === 'cancelled' ? <Alert tone="info">{t('upload.cancelled')}</Alert> : null}
           <FileDropZone id={fileInput} file={file} onFile={chooseFile} error={errors.file} disabled={busy} />
@@ -101,21 +101,7 @@ export function UploadDocumentView() {
             inputRef={titleInput}
             required
           />
-          <ChoiceGroup
-            legend={t('upload.classification.legend')}
-            type="radio"
-            name="upload-classification"
-            choices={kClassifications.map((value) => ({ value, label: classificationText(i18n, value) }))}
-            selected={[classification]}
-            onChange={(selected) => setClassification(selected[0] as Classification)}
-            help={
-              <ul>
-                {kClassifications.map((value) => (
-                  <li key={value}>{t(`classification.${value}.help`)}</li>
-                ))}
-              </ul>
-            }
-          />
+          <ClassificationChoice name="upload-classification" value={classification} onValue={setClassification} />
           <TextAreaField
             id="upload-description"
             label={t('upload.description.label')}
@@ -124,7 +110,7 @@ export function UploadDocumentView() {
             rows={3}
           />
           {busy ? <UploadProgress state={upload} onCancel={() => task.cancel()} /> : null}
-          <div class={styles.actions}>
+          <div class={pageStyles.actions}>
             <SubmitButton blocked={busy}>{t('upload.submit')}</SubmitButton>
             <Link href={kPaths.documents}>{t('documents.back')}</Link>
           </div>

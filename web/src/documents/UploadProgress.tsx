@@ -2,6 +2,7 @@ import { useId } from 'preact/hooks';
 import { useI18n } from '../i18n/I18nContext';
 import { announcedFraction, uploadFraction, type UploadState } from '../state/upload_task';
 import { Button } from '../ui/Button';
+import pageStyles from '../ui/Page.module.css';
 import styles from './Documents.module.css';
 
 // An upload under way: a labelled <progress>, the bytes sent, a polite live
@@ -33,7 +34,7 @@ export function UploadProgress(props: { state: UploadState<unknown>; onCancel: (
       <span class="visually-hidden" role="status" aria-live="polite" data-testid="upload-announcement">
         {t('upload.progress.announce', { percent: i18n.percent(announcedFraction(fraction)) })}
       </span>
-      <div class={styles.actions}>
+      <div class={pageStyles.actions}>
         <Button variant="secondary" onClick={props.onCancel}>
           {t('upload.cancel')}
         </Button>

@@ -7,6 +7,9 @@ import { previewKind, shortSha256 } from '../state/document_files';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { Card } from '../ui/Card';
+import { classes } from '../ui/classes';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import { PendingScanBadge } from './DocumentBadges';
 import { typeText } from './document_labels';
@@ -53,7 +56,7 @@ export function VersionsSection(props: {
       {load.kind === 'loading' ? <p role="status">{t('common.loading')}</p> : null}
       {load.kind === 'failed' ? <Alert tone="error">{load.message}</Alert> : null}
       {load.kind === 'loaded' ? (
-        <ul class={styles.rows} aria-label={t('document.versions')}>
+        <ul class={listStyles.results} aria-label={t('document.versions')}>
           {load.versions.map((version, index) => (
             <VersionRow
               key={version.number}
@@ -87,11 +90,11 @@ function VersionRow(props: {
       <div class={styles.rowMain}>
         <p class={styles.rowName}>
           {t('document.version.number', { number: version.number })}
-          {props.latest ? <span class={styles.muted}> ({t('document.version.latest')})</span> : null}
+          {props.latest ? <span class={pageStyles.muted}> ({t('document.version.latest')})</span> : null}
           {' · '}
           {version.file_name}
         </p>
-        <p class={styles.facts}>
+        <p class={classes(listStyles.facts, styles.facts)}>
           <span>
             {t('document.version.uploaded', { name: version.uploader.name, date: i18n.dateTime(version.uploaded_at) })}
           </span>
@@ -104,7 +107,7 @@ function VersionRow(props: {
         {pending ? <PendingScanBadge /> : null}
       </div>
       {pending ? null : (
-        <div class={styles.actions}>
+        <div class={pageStyles.actions}>
           <a
             href={documentContentUrl(props.document.id, version.number)}
             download={version.file_name}

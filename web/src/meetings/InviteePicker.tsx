@@ -1,18 +1,18 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Department, Id, InviteeRole } from '../api/types';
 import { useServices } from '../app/services';
-import { useStore } from '../app/use_store';
+import { EmployeeSearch, useDirectorySearch } from '../colleagues/EmployeeSearch';
 import { useI18n } from '../i18n/I18nContext';
-import { DirectorySearch } from '../state/directory_search';
 import type { ChosenInvitee } from '../state/meeting_form';
 import { Button } from '../ui/Button';
-import inputStyles from '../ui/input.module.css';
+import { classes } from '../ui/classes';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 import { SelectField } from '../ui/SelectField';
 import fieldStyles from '../ui/TextField.module.css';
 import styles from './Meetings.module.css';
 
 const kRoles: InviteeRole[] = ['participant', 'co-host', 'host'];
-const kShownResults = 8;
 
 // Choosing whom to invite: a search over the directory (each result with an
 // "Add" button), the chosen people as chips with a role and "Remove", and
@@ -27,18 +27,15 @@ export function InviteePicker(props: {
   inviteesError?: string;
   departmentsError?: string;
 }) {
-  const i18n = useI18n();
-  const { t, tp } = i18n;
+  const { t } = useI18n();
   const { api } = useServices();
-  const search = useMemo(() => new DirectorySearch((query, signal) => api.searchEmployees(query, signal)), [api]);
-  const state = useStore(search.state);
+  const search = useDirectorySearch();
   const [allDepartments, setAllDepartments] = useState<Department[]>([]);
   const [department, setDepartment] = useState('');
   const [status, setStatus] = useState('');
   const searchBox = useRef<HTMLInputElement>(null);
   const departmentSelect = useRef<HTMLSelectElement>(null);
 
-  useEffect(() => () => search.dispose(), [search]);
   useEffect(() => {
     api.listDepartments().then(
       (answer) => setAllDepartments(answer.items),
@@ -47,10 +44,6 @@ export function InviteePicker(props: {
   }, [api]);
 
   const chosen = new Set(props.invitees.map((invitee) => String(invitee.employee_id)));
-  const results =
-    state.query.trim() === ''
-      ? []
-      : state.results.filter((e) => !chosen.has(String(e.id)) && String(e.id) !== String(props.myId)).slice(0, kShownResults);
 
   const add = (invitee: ChosenInvitee) => {
     props.onInvitees([...props.invitees, invitee]);
@@ -67,9 +60,9 @@ export function InviteePicker(props: {
     props.onInvitees(props.invitees.map((invitee) => (String(invitee.employee_id) === String(id) ? { ...invitee, role } : invitee)));
 
   return (
-    <fieldset class={styles.subform}>
+    <fieldset class={classes(pageStyles.subform, styles.subform)}>
       <legend>{t('schedule.invitees.legend')}</legend>
-      <p class={styles.muted}>{t('schedule.invitees.you')}</p>
+      <p class={pageStyles.muted}>{t('schedule.invitees.you')}</p>
       {props.inviteesError ? (
         <div id="meeting-invitees-error" class={fieldStyles.error} role="alert">
           {props.inviteesError}
@@ -78,12 +71,12 @@ export function InviteePicker(props: {
       {props.invitees.length === 0 ? (
         <p>{t('schedule.invitees.none')}</p>
       ) : (
-        <ul class={styles.chips} aria-label={t('schedule.invitees.chosen')}>
+        <ul class={listStyles.results} aria-label={t('schedule.invitees.chosen')}>
           {props.invitees.map((invitee) => (
             <li key={String(invitee.employee_id)} class={styles.chip} data-testid="invitee-chip">
               <span class={styles.chipName}>
                 {invitee.name}
-                {invitee.detail ? <span class={styles.muted}> · {invitee.detail}</span> : null}
+                {invitee.detail ? <span class={pageStyles.muted}> · {invitee.detail}</span> : null}
               </span>
               <SelectField
                 compact
@@ -99,65 +92,23 @@ export function InviteePicker(props: {
           ))}
         </ul>
       )}
-      <div class={fieldStyles.field}>
-        <label class={fieldStyles.label} for="meeting-invitee-search">
-          {t('schedule.invitees.search')}
-        </label>
-        <input
-          ref={searchBox}
-          id="meeting-invitee-search"
-          type="search"
-          class={inputStyles.input}
-          value={state.query}
-          autocomplete="off"
-          spellcheck={false}
-          aria-describedby={props.inviteesError ? 'meeting-invitees-error' : undefined}
-          aria-controls="meeting-invitee-results"
-          onInput={(event) => {
-            setStatus('');
-            search.setQuery(event.currentTarget.value);
-          }}
-          onKeyDown={(event) => {
-            // Enter searches now instead of sending the whole form.
-            if (event.key === 'Enter') {
-              event.preventDefault();
-              search.searchNow();
-            }
-          }}
-        />
-      </div>
-      <p role="status" class={styles.muted}>
-        {status !== ''
-          ? status
-          : state.query.trim() !== '' && state.status === 'done'
-            ? results.length === 0
-              ? t('colleagues.count.none')
-              : tp('colleagues.count', results.length)
-            : ''}
-      </p>
-      <ul id="meeting-invitee-results" class={styles.results} aria-label={t('schedule.invitees.results')}>
-        {results.map((employee) => {
-          const detail = [employee.position, employee.department?.name].filter(Boolean).join(', ');
-          return (
-            <li key={String(employee.id)} class={styles.result}>
-              <span>
-                <strong>{employee.name}</strong>
-                {detail ? <span class={styles.muted}> · {detail}</span> : null}
-              </span>
-              <Button
-                variant="secondary"
-                aria-label={t('schedule.invitees.add', { name: employee.name })}
-                onClick={() => {
-                  setStatus('');
-                  add({ employee_id: employee.id, name: employee.name, detail, role: 'participant' });
-                }}
-              >
-                {t('schedule.invitees.add_short')}
-              </Button>
-            </li>
-          );
-        })}
-      </ul>
+      <EmployeeSearch
+        search={search}
+        idPrefix="meeting-invitee"
+        label={t('schedule.invitees.search')}
+        resultsLabel={t('schedule.invitees.results')}
+        inputRef={searchBox}
+        describedBy={props.inviteesError ? 'meeting-invitees-error' : undefined}
+        status={status}
+        offer={(e) => !chosen.has(String(e.id)) && String(e.id) !== String(props.myId)}
+        actionLabel={(employee) => t('schedule.invitees.add', { name: employee.name })}
+        actionText={t('schedule.invitees.add_short')}
+        onAction={(employee, detail) => {
+          setStatus('');
+          add({ employee_id: employee.id, name: employee.name, detail, role: 'participant' });
+        }}
+        onInput={() => setStatus('')}
+      />
 
       <div class={styles.inline}>
         <SelectField
@@ -190,7 +141,7 @@ export function InviteePicker(props: {
         </Button>
       </div>
       {props.departments.length > 0 ? (
-        <ul class={styles.chips}>
+        <ul class={listStyles.results}>
           {props.departments.map((name) => (
             <li key={name} class={styles.chip}>
               <span class={styles.chipName}>{t('schedule.departments.chip', { name })}</span>

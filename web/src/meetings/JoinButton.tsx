@@ -6,7 +6,8 @@ import { useNow } from '../app/use_now';
 import { useI18n } from '../i18n/I18nContext';
 import { joinState, kJoinRecheckMs, type Joinable } from '../state/join_window';
 import { Button } from '../ui/Button';
-import styles from './Meetings.module.css';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 
 // "Join" for one occurrence: enabled from join_opens_at until the end
 // (checked again every 15 s), with a note when it is not open yet. Joining
@@ -20,11 +21,11 @@ export function JoinButton(props: { meetingId: Id; item: Joinable; describedBy?:
   const noteId = `join-note-${useId()}`;
   const state = joinState(props.item, now);
   if (state.kind === 'cancelled') return null;
-  if (state.kind === 'ended') return <span class={styles.muted}>{t('meetings.ended')}</span>;
+  if (state.kind === 'ended') return <span class={pageStyles.muted}>{t('meetings.ended')}</span>;
   const open = state.kind === 'open';
   const describedBy = [props.describedBy, open ? null : noteId].filter(Boolean).join(' ');
   return (
-    <span class={styles.join}>
+    <span class={listStyles.itemActions}>
       <Button
         disabled={!open}
         aria-describedby={describedBy || undefined}
@@ -36,7 +37,7 @@ export function JoinButton(props: { meetingId: Id; item: Joinable; describedBy?:
         {t('meetings.join')}
       </Button>
       {open ? null : (
-        <span id={noteId} class={styles.muted}>
+        <span id={noteId} class={pageStyles.muted}>
           {t('meetings.join_opens', { time: i18n.time(props.item.join_opens_at ?? props.item.starts_at) })}
         </span>
       )}

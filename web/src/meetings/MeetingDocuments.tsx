@@ -8,6 +8,7 @@ import { ClassificationBadge } from '../documents/DocumentBadges';
 import { versionFacts } from '../documents/document_labels';
 import { Alert } from '../ui/Alert';
 import { Card } from '../ui/Card';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import styles from './Meetings.module.css';
 
@@ -41,7 +42,7 @@ export function MeetingDocuments(props: { meetingId: Id; reloadKey: number }) {
     <Card title={t('meeting.documents')}>
       {load.kind === 'loading' ? <p role="status">{t('common.loading')}</p> : null}
       {load.kind === 'failed' ? <Alert tone="error">{load.message}</Alert> : null}
-      {load.kind === 'loaded' && load.documents.length === 0 ? <p class={styles.muted}>{t('meeting.documents.none')}</p> : null}
+      {load.kind === 'loaded' && load.documents.length === 0 ? <p class={pageStyles.muted}>{t('meeting.documents.none')}</p> : null}
       {load.kind === 'loaded' && load.documents.length > 0 ? (
         <ul class={styles.invitees} aria-label={t('meeting.documents')}>
           {load.documents.map((document) => (

@@ -22,7 +22,9 @@ import {
 import { Alert } from '../ui/Alert';
 import { Button, SubmitButton } from '../ui/Button';
 import { ChoiceGroup } from '../ui/ChoiceGroup';
+import { classes } from '../ui/classes';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import { SelectField } from '../ui/SelectField';
@@ -201,8 +203,8 @@ export function MeetingFormView(props: { me: Me; meetingId: string | null }) {
   return (
     <>
       <PageHeading>{editing ? t('schedule.edit_title') : t('schedule.new_title')}</PageHeading>
-      <p class={styles.lead}>{t('schedule.lead')}</p>
-      <Form class={styles.form} busy={blocked} onSubmit={() => void submit()}>
+      <p class={pageStyles.lead}>{t('schedule.lead')}</p>
+      <Form class={pageStyles.form} busy={blocked} onSubmit={() => void submit()}>
         {formError ? <Alert tone="error">{formError}</Alert> : null}
         <TextField
           id="meeting-title"
@@ -251,7 +253,7 @@ export function MeetingFormView(props: { me: Me; meetingId: string | null }) {
             options={hallOptions}
           />
         ) : null}
-        <fieldset class={styles.subform}>
+        <fieldset class={classes(pageStyles.subform, styles.subform)}>
           <legend>{t('schedule.time.legend')}</legend>
           <div class={styles.row}>
             <TextField
@@ -312,7 +314,7 @@ export function MeetingFormView(props: { me: Me; meetingId: string | null }) {
             <Alert tone="error" title={t('schedule.busy.title')}>
               <p>{t('schedule.busy.text', { names: i18n.list(busyPeople.map((p) => p.name)) })}</p>
             </Alert>
-            <div class={styles.actions}>
+            <div class={pageStyles.actions}>
               <Button variant="danger" aria-disabled={blocked ? 'true' : undefined} onClick={() => void save(true)}>
                 {t('schedule.busy.save_anyway')}
               </Button>
@@ -320,7 +322,7 @@ export function MeetingFormView(props: { me: Me; meetingId: string | null }) {
           </div>
         ) : null}
         {phase === 'checking' ? <p role="status">{t('schedule.checking')}</p> : null}
-        <div class={styles.actions}>
+        <div class={pageStyles.actions}>
           <SubmitButton blocked={blocked}>{editing ? t('schedule.submit_edit') : t('schedule.submit_new')}</SubmitButton>
           <Link href={editing ? meetingPath(editing.id) : kPaths.meetings}>{t('common.cancel')}</Link>
         </div>

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/I18nContext';
 import { joinState, kJoinRecheckMs } from '../state/join_window';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import pageStyles from '../ui/Page.module.css';
 import { problemText } from '../ui/problem_text';
 import styles from './Meetings.module.css';
 
@@ -46,7 +47,7 @@ export function MeetingJoinPanel(props: { meeting: Meeting }) {
     body = (
       <>
         <p role="status">{t('media.joining')}</p>
-        {mine.phase === 'connecting' && status !== 'open' ? <p class={styles.muted}>{t('media.waiting_connection')}</p> : null}
+        {mine.phase === 'connecting' && status !== 'open' ? <p class={pageStyles.muted}>{t('media.waiting_connection')}</p> : null}
       </>
     );
   } else if (mine?.phase === 'in') {
@@ -76,11 +77,11 @@ export function MeetingJoinPanel(props: { meeting: Meeting }) {
           <>
             <p>{t('meeting.join.next', { when: i18n.timeRange(next.starts_at, next.ends_at) })}</p>
             {door.kind === 'before' ? (
-              <p class={styles.muted}>
+              <p class={pageStyles.muted}>
                 {t('meeting.join.not_yet', { time: i18n.time(meeting.join_opens_at ?? next.starts_at) })}
               </p>
             ) : door.kind === 'ended' ? (
-              <p class={styles.muted}>{t('meeting.join.ended')}</p>
+              <p class={pageStyles.muted}>{t('meeting.join.ended')}</p>
             ) : null}
             {joinButton}
           </>

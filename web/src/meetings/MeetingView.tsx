@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { meetingCalendarUrl } from '../api/egovbox_api';
-import { ApiError } from '../api/problem';
 import { sameId, type Me, type Meeting } from '../api/types';
 import { Link } from '../app/Link';
 import { kPaths, meetingEditPath, roomPath } from '../app/router';
@@ -14,6 +13,8 @@ import { Button, buttonClass } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { classes } from '../ui/classes';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { afterLoadError, LoadFailed } from '../ui/LoadFailed';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import { MeetingDocuments } from './MeetingDocuments';
@@ -51,8 +52,7 @@ export function MeetingView(props: { me: Me; meetingId: string }) {
       const meeting = await api.getMeeting(props.meetingId);
       setLoad({ kind: 'loaded', meeting });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) setLoad({ kind: 'not-found' });
-      else setLoad((old) => (old.kind === 'loaded' ? old : { kind: 'failed', message: errorText(i18n, error) }));
+      setLoad(afterLoadError<Load>(i18n, error));
     }
   };
 
@@ -82,12 +82,7 @@ export function MeetingView(props: { me: Me; meetingId: string }) {
   if (load.kind === 'not-found') return <MeetingNotFound />;
   if (load.kind === 'failed') {
     return (
-      <>
-        <Alert tone="error">{load.message}</Alert>
-        <Button variant="secondary" onClick={() => void reload()}>
-          {t('common.retry')}
-        </Button>
-      </>
+      <LoadFailed message={load.message} onRetry={() => void reload()} />
     );
   }
 
@@ -119,14 +114,14 @@ export function MeetingView(props: { me: Me; meetingId: string }) {
       <PageHeading>{meeting.title}</PageHeading>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {cancelled && !notice ? <Alert tone="error">{t('meeting.is_cancelled')}</Alert> : null}
-      <div class={styles.sections}>
+      <div class={classes(pageStyles.sections, styles.sections)}>
         {cancelled ? null : (
           <Card title={t('meeting.join.title')}>
             <MeetingJoinPanel meeting={meeting} />
           </Card>
         )}
         <Card title={t('meeting.details')}>
-          <dl class={styles.details}>
+          <dl class={classes(pageStyles.details, styles.details)}>
             <dt>{meeting.next_occurrence ? t('meeting.when') : t('meeting.first')}</dt>
             <dd>
               <time dateTime={shown.starts_at}>{i18n.timeRange(shown.starts_at, shown.ends_at)}</time>
@@ -142,7 +137,7 @@ export function MeetingView(props: { me: Me; meetingId: string }) {
             <dt>{t('meetings.organiser')}</dt>
             <dd>{meeting.organiser.name}</dd>
           </dl>
-          <div class={styles.actions}>
+          <div class={pageStyles.actions}>
             <a href={meetingCalendarUrl(meeting.id)} download class={buttonClass('secondary')}>
               {t('meeting.ics')}
             </a>
@@ -165,7 +160,7 @@ export function MeetingView(props: { me: Me; meetingId: string }) {
           </div>
         </Card>
         <Card title={t('meeting.agenda')}>
-          {meeting.agenda ? <p class={styles.agenda}>{meeting.agenda}</p> : <p class={styles.muted}>{t('meeting.agenda_empty')}</p>}
+          {meeting.agenda ? <p class={styles.agenda}>{meeting.agenda}</p> : <p class={pageStyles.muted}>{t('meeting.agenda_empty')}</p>}
         </Card>
         <Card title={t('meeting.invitees')}>
           <ul class={styles.invitees}>

@@ -8,6 +8,9 @@ import { addDays, sofiaDayStartUtc, sofiaToday, utcToSofiaWall } from '../state/
 import { Alert } from '../ui/Alert';
 import { buttonClass } from '../ui/Button';
 import { Card } from '../ui/Card';
+import { classes } from '../ui/classes';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import styles from './Meetings.module.css';
@@ -31,7 +34,7 @@ export function MyMeetingsView() {
 
   return (
     <>
-      <div class={styles.headingRow}>
+      <div class={classes(pageStyles.headingRow, styles.headingRow)}>
         <PageHeading>{t('meetings.title')}</PageHeading>
         <Link href={kPaths.meetingNew} class={buttonClass()}>
           {t('meetings.schedule')}
@@ -59,10 +62,10 @@ export function MyMeetingsView() {
 function OccurrenceList(props: { loading: boolean; items: Occurrence[]; empty: string; showDate?: boolean }) {
   const { t } = useI18n();
   if (props.items.length === 0) {
-    return props.loading ? <p role="status">{t('common.loading')}</p> : <p class={styles.muted}>{props.empty}</p>;
+    return props.loading ? <p role="status">{t('common.loading')}</p> : <p class={pageStyles.muted}>{props.empty}</p>;
   }
   return (
-    <ul class={styles.occurrences}>
+    <ul class={listStyles.list}>
       {props.items.map((occurrence) => (
         <OccurrenceItem
           key={`${String(occurrence.meeting_id)}|${occurrence.occurrence}`}

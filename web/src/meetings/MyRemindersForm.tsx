@@ -7,8 +7,8 @@ import { Alert } from '../ui/Alert';
 import { Button, SubmitButton } from '../ui/Button';
 import { ChoiceGroup } from '../ui/ChoiceGroup';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
-import styles from './Meetings.module.css';
 
 // The person's own reminders for this meeting (none ticked: no reminders),
 // or back to the meeting's defaults.
@@ -39,7 +39,7 @@ export function MyRemindersForm(props: { meeting: Meeting; onSaved: (meeting: Me
   };
 
   return (
-    <Form class={styles.form} busy={busy} onSubmit={() => void save([...chosen].sort((a, b) => b - a))}>
+    <Form class={pageStyles.form} busy={busy} onSubmit={() => void save([...chosen].sort((a, b) => b - a))}>
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       <ChoiceGroup
         id="meeting-my-reminders"
@@ -49,7 +49,7 @@ export function MyRemindersForm(props: { meeting: Meeting; onSaved: (meeting: Me
         selected={chosen.map(String)}
         onChange={(values) => setChosen(values.map(Number))}
       />
-      <div class={styles.actions}>
+      <div class={pageStyles.actions}>
         <SubmitButton blocked={busy}>{t('meeting.reminders.save')}</SubmitButton>
         <Button variant="secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void save(null)}>
           {t('meeting.reminders.default')}

@@ -8,8 +8,11 @@ import { startsInThePast } from '../state/meeting_form';
 import { isValidDate, isValidTime, sofiaWallToUtc, toRfc3339, utcToSofiaWall } from '../state/sofia_time';
 import { Alert } from '../ui/Alert';
 import { Button, SubmitButton } from '../ui/Button';
+import { classes } from '../ui/classes';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Form } from '../ui/Form';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import { TextField } from '../ui/TextField';
 import styles from './Meetings.module.css';
@@ -55,8 +58,8 @@ export function OccurrencesSection(props: { meeting: Meeting; canEdit: boolean; 
   return (
     <>
       {load.status === 'failed' ? <Alert tone="error">{errorText(i18n, load.error)}</Alert> : null}
-      {items.length === 0 ? <p class={styles.muted}>{t('meeting.occurrences.none')}</p> : null}
-      <ul class={styles.occurrences}>
+      {items.length === 0 ? <p class={pageStyles.muted}>{t('meeting.occurrences.none')}</p> : null}
+      <ul class={listStyles.list}>
         {items.map((occurrence) => {
           const when = i18n.timeRange(occurrence.starts_at, occurrence.ends_at);
           const cancelled = occurrence.status === 'cancelled';
@@ -64,7 +67,7 @@ export function OccurrencesSection(props: { meeting: Meeting; canEdit: boolean; 
             <li key={occurrence.occurrence} class={styles.occurrenceRow} data-testid="series-occurrence">
               <p>
                 <time dateTime={occurrence.starts_at}>{when}</time>
-                {cancelled ? <span class={styles.badgeCancelled}>{t('meetings.cancelled')}</span> : null}
+                {cancelled ? <span class={listStyles.badgeDanger}>{t('meetings.cancelled')}</span> : null}
               </p>
               {props.canEdit && !cancelled ? (
                 moving === occurrence.occurrence ? (
@@ -79,7 +82,7 @@ export function OccurrencesSection(props: { meeting: Meeting; canEdit: boolean; 
                     onCancel={() => setMoving(null)}
                   />
                 ) : (
-                  <div class={styles.actions}>
+                  <div class={pageStyles.actions}>
                     <Button variant="secondary" aria-label={t('meeting.occurrence.move_named', { when })} onClick={() => setMoving(occurrence.occurrence)}>
                       {t('meeting.occurrence.move')}
                     </Button>
@@ -161,8 +164,8 @@ function MoveForm(props: { meeting: Meeting; occurrence: Occurrence; onDone: () 
   };
 
   return (
-    <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
-      <fieldset class={styles.subform}>
+    <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
+      <fieldset class={classes(pageStyles.subform, styles.subform)}>
         <legend>
           {t('meeting.occurrence.move_legend', { when: i18n.timeRange(props.occurrence.starts_at, props.occurrence.ends_at) })}
         </legend>
@@ -172,7 +175,7 @@ function MoveForm(props: { meeting: Meeting; occurrence: Occurrence; onDone: () 
           <TextField id={`move-${key}-start`} type="time" label={t('schedule.start.label')} value={from} onValue={setFrom} error={errors.start} />
           <TextField id={`move-${key}-end`} type="time" label={t('schedule.end.label')} value={to} onValue={setTo} error={errors.end} />
         </div>
-        <div class={styles.actions}>
+        <div class={pageStyles.actions}>
           <SubmitButton blocked={busy}>{t('meeting.occurrence.move_save')}</SubmitButton>
           <Button variant="secondary" onClick={props.onCancel}>
             {t('common.cancel')}

@@ -6,9 +6,9 @@ import { Alert } from '../ui/Alert';
 import { SubmitButton } from '../ui/Button';
 import { ChoiceGroup } from '../ui/ChoiceGroup';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import { TextAreaField } from '../ui/TextAreaField';
-import styles from './Meetings.module.css';
 
 const kAnswers: RsvpAnswer[] = ['accepted', 'declined', 'tentative'];
 
@@ -45,7 +45,7 @@ export function RsvpForm(props: { meeting: Meeting; onSaved: (meeting: Meeting) 
   };
 
   return (
-    <Form class={styles.form} busy={busy} onSubmit={() => void submit()}>
+    <Form class={pageStyles.form} busy={busy} onSubmit={() => void submit()}>
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       <ChoiceGroup
         id="meeting-rsvp"

@@ -8,6 +8,8 @@ import { addDays, mondayOf, sofiaDayStartUtc, utcToSofiaWall } from '../state/so
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { classes } from '../ui/classes';
+import listStyles from '../ui/ItemList.module.css';
+import pageStyles from '../ui/Page.module.css';
 import { errorText } from '../ui/problem_text';
 import styles from './Meetings.module.css';
 import { useUpcoming } from './use_upcoming';
@@ -58,10 +60,10 @@ export function WeekCalendar(props: { today: string }) {
             <li key={day} class={classes(styles.day, isToday && styles.today)}>
               <h3 class={styles.dayTitle}>
                 {i18n.date(day, 'weekday')}
-                {isToday ? <span class={styles.todayMark}>{t('meetings.calendar.today')}</span> : null}
+                {isToday ? <span class={classes(listStyles.pill, styles.todayMark)}>{t('meetings.calendar.today')}</span> : null}
               </h3>
               {items.length === 0 ? (
-                <p class={styles.muted}>{t('meetings.calendar.day_empty')}</p>
+                <p class={pageStyles.muted}>{t('meetings.calendar.day_empty')}</p>
               ) : (
                 <ul class={styles.dayItems}>
                   {items.map((occurrence) => (
@@ -77,7 +79,7 @@ export function WeekCalendar(props: { today: string }) {
                       </span>
                       <Link href={meetingPath(occurrence.meeting_id)}>{occurrence.title}</Link>
                       {occurrence.status === 'cancelled' ? (
-                        <span class={styles.badgeCancelled}>{t('meetings.cancelled')}</span>
+                        <span class={listStyles.badgeDanger}>{t('meetings.cancelled')}</span>
                       ) : null}
                     </li>
                   ))}

@@ -8,6 +8,7 @@ import { notificationTarget, notificationText } from '../state/notification_text
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { classes } from '../ui/classes';
+import { LoadFailed } from '../ui/LoadFailed';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText, problemText } from '../ui/problem_text';
 import { BrowserNotificationsSection } from './BrowserNotificationsSection';
@@ -60,12 +61,7 @@ export function NotificationsView() {
       </div>
       {error ? <Alert tone="error">{error}</Alert> : null}
       {state.status === 'error' && state.error ? (
-        <>
-          <Alert tone="error">{problemText(i18n, state.error)}</Alert>
-          <Button variant="secondary" onClick={() => void notifications.load()}>
-            {t('common.retry')}
-          </Button>
-        </>
+        <LoadFailed message={problemText(i18n, state.error)} onRetry={() => void notifications.load()} />
       ) : null}
       {state.status === 'loading' && state.items.length === 0 ? <p role="status">{t('common.loading')}</p> : null}
       <div ref={listTop} tabIndex={-1}>

@@ -6,9 +6,9 @@ import { countdownParts, joinState, kJoinRecheckMs } from '../state/join_window'
 import { Alert } from '../ui/Alert';
 import { buttonClass } from '../ui/Button';
 import { Card } from '../ui/Card';
+import listStyles from '../ui/ItemList.module.css';
 import { errorText } from '../ui/problem_text';
 import { OccurrenceItem } from '../meetings/OccurrenceItem';
-import meetingStyles from '../meetings/Meetings.module.css';
 import { useUpcoming } from '../meetings/use_upcoming';
 import styles from './RoomView.module.css';
 
@@ -51,7 +51,7 @@ export function UpcomingMeetingsCard() {
                 ? t('room.meetings.next_soon')
                 : t('room.meetings.next', { time: i18n.seconds(countdownSeconds(untilStart)) })}
           </p>
-          <ul class={meetingStyles.occurrences}>
+          <ul class={listStyles.list}>
             {coming.slice(0, kShown).map((occurrence) => (
               <OccurrenceItem
                 key={`${String(occurrence.meeting_id)}|${occurrence.occurrence}`}

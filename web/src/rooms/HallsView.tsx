@@ -12,6 +12,7 @@ import { Button, SubmitButton } from '../ui/Button';
 import { Card } from '../ui/Card';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Form } from '../ui/Form';
+import pageStyles from '../ui/Page.module.css';
 import { PageHeading } from '../ui/PageHeading';
 import { errorText } from '../ui/problem_text';
 import { TextAreaField } from '../ui/TextAreaField';
@@ -111,7 +112,7 @@ export function HallsView(props: { me: Me }) {
                         onCancel={() => setEditing(null)}
                       />
                     ) : (
-                      <div class={styles.actions}>
+                      <div class={pageStyles.actions}>
                         <Button
                           variant="secondary"
                           aria-label={t('halls.edit_named', { name: hall.name })}
@@ -237,7 +238,7 @@ function HallForm(props: { hall?: Room; onSaved: (hall: Room) => void; onCancel?
         <input type="checkbox" checked={lobby} onChange={(event) => setLobby(event.currentTarget.checked)} />
         <span>{t('halls.lobby.label')}</span>
       </label>
-      <div class={styles.actions}>
+      <div class={pageStyles.actions}>
         <SubmitButton blocked={busy}>{props.hall ? t('halls.save') : t('halls.create')}</SubmitButton>
         {props.onCancel ? (
           <Button variant="secondary" onClick={props.onCancel}>

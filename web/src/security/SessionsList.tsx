@@ -5,6 +5,7 @@ import { useI18n, type I18n } from '../i18n/I18nContext';
 import { describeUserAgent } from '../state/user_agent';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
+import { LoadFailed } from '../ui/LoadFailed';
 import { errorText } from '../ui/problem_text';
 import styles from './Security.module.css';
 
@@ -70,12 +71,7 @@ export function SessionsList(props: { reloadKey: number }) {
   if (load.kind === 'loading') return <p role="status">{t('common.loading')}</p>;
   if (load.kind === 'failed') {
     return (
-      <>
-        <Alert tone="error">{load.message}</Alert>
-        <Button variant="secondary" onClick={() => void reload()}>
-          {t('common.retry')}
-        </Button>
-      </>
+      <LoadFailed message={load.message} onRetry={() => void reload()} />
     );
   }
   return (

@@ -1,6 +1,6 @@
-import { isAbort } from '../api/client';
 import { ApiError, networkError } from '../api/problem';
 import type { Employee, ItemList } from '../api/types';
+import { LatestRequest } from './latest_request';
 import { Store } from './store';
 
 export type SearchStatus = 'idle' | 'loading' | 'done' | 'error';
@@ -33,21 +33,29 @@ export class DirectorySearch {
     results: [],
     error: null,
   });
-  private timer_: ReturnType<typeof setTimeout> | null = null;
-  private controller_: AbortController | null = null;
+  private readonly request_: LatestRequest<ItemList<Employee>>;
 
-  constructor(
-    private readonly search: SearchFunction,
-    private readonly delayMs = kSearchDelayMs,
-  ) {}
+  constructor(search: SearchFunction, delayMs = kSearchDelayMs) {
+    this.request_ = new LatestRequest(
+      (signal) => {
+        const { query, department } = this.state.get();
+        return search({ q: query.trim(), department }, signal);
+      },
+      {
+        onStart: () => this.state.set({ ...this.state.get(), status: 'loading', error: null }),
+        onAnswer: (answer) => this.state.set({ ...this.state.get(), status: 'done', results: answer.items, error: null }),
+        onError: (error) => {
+          const apiError = error instanceof ApiError ? error : networkError();
+          this.state.set({ ...this.state.get(), status: 'error', results: [], error: apiError });
+        },
+      },
+      delayMs,
+    );
+  }
 
   setQuery(query: string): void {
     this.state.set({ ...this.state.get(), query });
-    this.cancelTimer();
-    this.timer_ = setTimeout(() => {
-      this.timer_ = null;
-      void this.run();
-    }, this.delayMs);
+    this.request_.later();
   }
 
   setDepartment(department: string): void {
@@ -56,35 +64,10 @@ export class DirectorySearch {
   }
 
   searchNow(): void {
-    this.cancelTimer();
-    void this.run();
+    this.request_.now();
   }
 
   dispose(): void {
-    this.cancelTimer();
-    this.controller_?.abort();
-    this.controller_ = null;
-  }
-
-  private cancelTimer(): void {
-    if (this.timer_ !== null) clearTimeout(this.timer_);
-    this.timer_ = null;
-  }
-
-  private async run(): Promise<void> {
-    this.controller_?.abort();
-    const controller = new AbortController();
-    this.controller_ = controller;
-    const { query, department } = this.state.get();
-    this.state.set({ ...this.state.get(), status: 'loading', error: null });
-    try {
-      const answer = await this.search({ q: query.trim(), department }, controller.signal);
-      if (this.controller_ !== controller) return;
-      this.state.set({ ...this.state.get(), status: 'done', results: answer.items, error: null });
-    } catch (error) {
-      if (isAbort(error) || this.controller_ !== controller) return;
-      const apiError = error instanceof ApiError ? error : networkError();
-      this.state.set({ ...this.state.get(), status: 'error', results: [], error: apiError });
-    }
+    this.request_.dispose();
   }
 }

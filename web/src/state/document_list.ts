@@ -1,5 +1,5 @@
-import { isAbort } from '../api/client';
 import type { Classification, DocumentQuery, DocumentRecord, DocumentScope, DocumentTypeFilter } from '../api/types';
+import { LatestRequest } from './latest_request';
 import { Store } from './store';
 
 export interface DocumentFilters {
@@ -29,29 +29,29 @@ export const kDefaultFilters: DocumentFilters = { q: '', scope: 'all', classific
 // shown while the next one loads.
 export class DocumentList {
   readonly state: Store<DocumentListState>;
-  private timer_: ReturnType<typeof setTimeout> | null = null;
-  private controller_: AbortController | null = null;
+  private readonly request_: LatestRequest<{ documents: DocumentRecord[] }>;
 
-  constructor(
-    private readonly list: ListFunction,
-    filters: Partial<DocumentFilters> = {},
-    private readonly delayMs = kDocumentSearchDelayMs,
-  ) {
+  constructor(list: ListFunction, filters: Partial<DocumentFilters> = {}, delayMs = kDocumentSearchDelayMs) {
     this.state = new Store<DocumentListState>({
       filters: { ...kDefaultFilters, ...filters },
       status: 'loading',
       documents: [],
       error: null,
     });
+    this.request_ = new LatestRequest(
+      (signal) => list(queryOf(this.state.get().filters), signal),
+      {
+        onStart: () => this.state.set({ ...this.state.get(), status: 'loading', error: null }),
+        onAnswer: (answer) => this.state.set({ ...this.state.get(), status: 'done', documents: answer.documents, error: null }),
+        onError: (error) => this.state.set({ ...this.state.get(), status: 'error', documents: [], error }),
+      },
+      delayMs,
+    );
   }
 
   setQuery(q: string): void {
     this.setFilters({ q });
-    this.cancelTimer();
-    this.timer_ = setTimeout(() => {
-      this.timer_ = null;
-      void this.run();
-    }, this.delayMs);
+    this.request_.later();
   }
 
   setFilter<K extends Exclude<keyof DocumentFilters, 'q'>>(name: K, value: DocumentFilters[K]): void {
@@ -60,40 +60,16 @@ export class DocumentList {
   }
 
   reload(): void {
-    this.cancelTimer();
-    void this.run();
+    this.request_.now();
   }
 
   dispose(): void {
-    this.cancelTimer();
-    this.controller_?.abort();
-    this.controller_ = null;
+    this.request_.dispose();
   }
 
   private setFilters(changes: Partial<DocumentFilters>): void {
     const current = this.state.get();
     this.state.set({ ...current, filters: { ...current.filters, ...changes } });
-  }
-
-  private cancelTimer(): void {
-    if (this.timer_ !== null) clearTimeout(this.timer_);
-    this.timer_ = null;
-  }
-
-  private async run(): Promise<void> {
-    this.controller_?.abort();
-    const controller = new AbortController();
-    this.controller_ = controller;
-    const { filters } = this.state.get();
-    this.state.set({ ...this.state.get(), status: 'loading', error: null });
-    try {
-      const answer = await this.list(queryOf(filters), controller.signal);
-      if (this.controller_ !== controller) return;
-      this.state.set({ ...this.state.get(), status: 'done', documents: answer.documents, error: null });
-    } catch (error) {
-      if (isAbort(error) || this.controller_ !== controller) return;
-      this.state.set({ ...this.state.get(), status: 'error', documents: [], error });
-    }
   }
 }
 
