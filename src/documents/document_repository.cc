@@ -341,7 +341,7 @@ std::string DocumentRepository::UpsertShare(store::Connection& connection, const
       "SELECT id FROM document_shares WHERE document_id = ? AND grantee_kind = ? AND grantee_id = ?",
       {share.document_id, share.grantee.kind, share.grantee.id});
   if (existing) {
-    const std::string id = existing->Text(0);
+    std::string id = existing->Text(0);
     connection.Execute(
         "UPDATE document_shares SET permission = ?, expires_at = ?, created_by = ?, created_at = ? WHERE id = ?",
         WithOptionalInt({std::string(PermissionName(share.permission)), std::monostate{}, share.created_by.id,
@@ -349,7 +349,7 @@ std::string DocumentRepository::UpsertShare(store::Connection& connection, const
                         share.expires_at, 1));
     return id;
   }
-  const std::string id = crypto::RandomToken(kIdBytes);
+  std::string id = crypto::RandomToken(kIdBytes);
   connection.Execute(
       "INSERT INTO document_shares (id, document_id, grantee_kind, grantee_id, permission, expires_at, created_by,"
       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -15,7 +15,7 @@ namespace {
 using http::MakeProblem;
 
 constexpr std::size_t kIdBytes = 16;
-constexpr std::size_t kReadChunkBytes = 64 * 1024;
+constexpr std::size_t kReadChunkBytes = 64 * std::size_t{1024};
 constexpr std::size_t kPendingBatch = 20;
 
 http::Problem NotFound() {

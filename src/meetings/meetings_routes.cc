@@ -8,7 +8,6 @@ namespace egovbox::meetings {
 namespace {
 
 using http::Access;
-using http::MakeProblem;
 using http::Method;
 using http::Request;
 using http::Response;
