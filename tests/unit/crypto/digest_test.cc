@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
 #include "crypto/encoding.h"
 
 namespace egovbox::crypto {
@@ -35,6 +41,25 @@ TEST(DigestTest, ConstantTimeEqualsComparesWholeStrings) {
   EXPECT_FALSE(ConstantTimeEquals("secret-token", "secret-toke"));   // a prefix is not equal
   EXPECT_FALSE(ConstantTimeEquals("", "x"));
   EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));  // past a NUL
+}
+
+TEST(DigestTest, HmacSha1MatchesRfc2202Vectors) {
+  // RFC 2202 §3, test cases 1 and 2; the second split in two parts to check that parts concatenate.
+  const std::vector<std::uint8_t> key1(20, 0x0b);
+  const std::string data1 = "Hi There";
+  std::array<std::uint8_t, kHmacSha1Size> mac{};
+  ASSERT_TRUE(HmacSha1(key1, {std::span(reinterpret_cast<const std::uint8_t*>(data1.data()), data1.size())}, mac));
+  EXPECT_EQ(HexEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size())),
+            "b617318655057264e28bc0b6fb378c8ef146be00");
+  const std::string key2 = "Jefe";
+  const std::string first = "what do ya want ";
+  const std::string second = "for nothing?";
+  ASSERT_TRUE(HmacSha1(std::span(reinterpret_cast<const std::uint8_t*>(key2.data()), key2.size()),
+                       {std::span(reinterpret_cast<const std::uint8_t*>(first.data()), first.size()),
+                        std::span(reinterpret_cast<const std::uint8_t*>(second.data()), second.size())},
+                       mac));
+  EXPECT_EQ(HexEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size())),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
 }
 
 }  // namespace
