@@ -36,6 +36,19 @@ ByteSource Bytes(std::string bytes, std::size_t piece = 65536) {
   };
 }
 
+// A Unix socket listening at `path`, for stand-in daemons. Throws when it cannot.
+int ListenAt(const std::string& path) {
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener, 4) != 0) {
+    throw std::runtime_error("cannot listen at " + path);
+  }
+  return listener;
+}
+
 // One clamd for the whole suite: starting it is the slow part.
 test::ClamdProcess* suite_clamd = nullptr;
 std::string suite_clamd_error;
@@ -150,13 +163,7 @@ TEST(ClamdClientUnavailableTest, ReportsBadAddresses) {
 TEST(ClamdClientUnavailableTest, TimesOutOnASilentDaemon) {
   unit_test::TemporaryDirectory directory;
   const std::string path = (directory.path() / "silent.sock").string();
-  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);
+  const int listener = ListenAt(path);
 
   const ClamdClient client(path, std::chrono::milliseconds(200));
   const auto started = std::chrono::steady_clock::now();
@@ -177,13 +184,7 @@ TEST(ClamdClientUnavailableTest, TimesOutOnASilentDaemon) {
 TEST(ClamdClientUnavailableTest, SurvivesADaemonThatHangsUp) {
   unit_test::TemporaryDirectory directory;
   const std::string path = (directory.path() / "rude.sock").string();
-  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);
+  const int listener = ListenAt(path);
   std::thread daemon([listener] {
     const int connection = ::accept(listener, nullptr, nullptr);
     char command[10];
@@ -208,13 +209,7 @@ class ScriptedDaemon {
  public:
   explicit ScriptedDaemon(std::string reply) : reply_(std::move(reply)) {
     path_ = (directory_.path() / "scripted.sock").string();
-    listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path_.c_str(), sizeof address.sun_path - 1);
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 4) != 0) {
-      throw std::runtime_error("bind/listen");
-    }
+    listener_ = ListenAt(path_);
     thread_ = std::thread([this] { Serve(); });
   }
   ~ScriptedDaemon() {
