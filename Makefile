@@ -8,7 +8,7 @@ BINARY := $(BUILD_DIR)/egovbox
 DATA_DIR ?= data
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 30
-FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun
+FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun rtp rtcp sdp
 
 .PHONY: run build deps native web test unit integration e2e web-test bench-http bench-realtime fuzz lint format clean
 

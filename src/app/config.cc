@@ -152,6 +152,12 @@ const std::vector<SettingInfo>& Settings() {
       {"data_dir", "./data", "Directory for the database, TLS files and uploads; created on first start."},
       {"listen", "0.0.0.0:8443", "HTTPS address and port. Port 0 picks a free one (tests)."},
       {"media_port", "0", "UDP port of the first media worker; 0 means the same number as the HTTPS port."},
+      {"media_workers", "0",
+       "Media workers (threads, each with its own UDP port, media_port upward); 0: one per core."},
+      {"media_addresses", "",
+       "Comma-separated IP addresses offered to browsers for media; empty: the listen address, or for 0.0.0.0 "
+       "every address of this machine's interfaces."},
+      {"media_max_video_bitrate", "1500000", "Bits per second each camera or screen may send (told by REMB)."},
       {"demo", "true", "Create the demo organisation when the database has no employees (false in production)."},
       {"tls_certificate", "", "PEM certificate chain; empty: a self-signed one in <data_dir>/tls/."},
       {"tls_key", "", "PEM private key of tls_certificate."},
@@ -283,6 +289,11 @@ Config LoadConfig(const std::map<std::string, std::string>& flags) {
   if (config.io_threads == 0) config.io_threads = cores;
   config.worker_threads = static_cast<int>(layers.Integer("worker_threads", 0, 1024));
   if (config.worker_threads == 0) config.worker_threads = 4 * cores;
+  config.media_workers = static_cast<int>(layers.Integer("media_workers", 0, 64));
+  if (config.media_workers == 0) config.media_workers = cores;
+  config.media_addresses = SplitList(layers.Text("media_addresses"));
+  config.media_max_video_bitrate =
+      static_cast<std::uint32_t>(layers.Integer("media_max_video_bitrate", 100'000, 50'000'000));
 
   config.public_url = layers.Text("public_url");
   while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();

@@ -29,6 +29,9 @@ struct Config {
   std::string listen_host;
   std::uint16_t listen_port = 8443;
   std::uint16_t media_port = 8443;
+  int media_workers = 0;
+  std::vector<std::string> media_addresses;  // offered to browsers; empty: chosen from the listen address
+  std::uint32_t media_max_video_bitrate = 0;
   bool demo = true;
   std::filesystem::path tls_certificate;
   std::filesystem::path tls_key;

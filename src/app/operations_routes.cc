@@ -15,7 +15,8 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-void AddOperationsRoutes(http::Router& router, store::Database& database, const http::Metrics& metrics) {
+void AddOperationsRoutes(http::Router& router, store::Database& database, const http::Metrics& metrics,
+                         std::function<std::string()> more_metrics) {
   // Liveness: the process answers.
   router.Add({Method::kGet, "/healthz", Access::kPublic, [](Request&) {
                 return Response::Json(200, {{"status", "ok"}});
@@ -31,9 +32,10 @@ void AddOperationsRoutes(http::Router& router, store::Database& database, const 
                   return Response::FromProblem(http::MakeProblem(503, "service-unavailable"));
                 }
               }});
-  router.Add({Method::kGet, "/metrics", Access::kPublic, [&metrics](Request&) {
+  router.Add({Method::kGet, "/metrics", Access::kPublic, [&metrics, more = std::move(more_metrics)](Request&) {
                 Response response;
                 response.body = metrics.Render();
+                if (more) response.body += more();
                 response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 response.SetHeader("Cache-Control", "no-store");
                 return response;

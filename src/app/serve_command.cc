@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "identity/identity_routes.h"
+#include "media/sfu.h"
 #include "meetings/meetings_routes.h"
 #include "notify/notify_routes.h"
 
@@ -68,6 +69,16 @@ void PrintWelcome(const Config& config, std::uint16_t port, const std::optional<
             << std::endl;
 }
 
+media::SfuOptions MediaOptions(const Config& config) {
+  media::SfuOptions options;
+  options.bind_address = config.listen_host;
+  options.first_port = config.media_port;
+  options.workers = static_cast<std::size_t>(config.media_workers);
+  options.announced_addresses = config.media_addresses;
+  options.max_video_bitrate = config.media_max_video_bitrate;
+  return options;
+}
+
 }  // namespace
 
 int Serve(const Config& config) {
@@ -93,15 +104,24 @@ int Serve(const Config& config) {
     spdlog::info("documents: removed {} unfinished uploads and unused files", cleaned);
   }
 
+  meetings::MeetingMedia meeting_media(services.hub(), services.meetings(), services.database());
+  std::string media_error;
+  const auto sfu = media::Sfu::Start(MediaOptions(config), meeting_media, &media_error);
+  if (!sfu) {
+    spdlog::error("media: {}", media_error);
+    return 1;
+  }
+  meeting_media.Start(*sfu);
+
   http::Metrics metrics;
   http::Router router;
-  AddOperationsRoutes(router, services.database(), metrics);
+  AddOperationsRoutes(router, services.database(), metrics, [&sfu] { return sfu->RenderMetrics(); });
   identity::AddIdentityRoutes(router, services.sessions(), services.accounts(), services.employees());
-  meetings::AddMeetingsRoutes(
-      router, {services.meetings(), services.rooms(), services.calls(), services.hub(), services.database()});
+  meetings::AddMeetingsRoutes(router, {services.meetings(), services.rooms(), services.calls(), services.hub(),
+                                       services.database(), meeting_media});
+  meetings::AddMeetingChatRoutes(router, services.chat());
   notify::AddNotifyRoutes(router, services.notifications());
   documents::AddDocumentsRoutes(router, services.documents());
-  meetings::AddMeetingsMessages(services.hub(), services.meetings());
   meetings::LoadPresenceChoices(services.database(), services.hub());
   const http::StaticFiles static_files(config.web_root);
   if (static_files.file_count() <= 1) spdlog::warn("web app not found in {}; run make build", config.web_root.string());

@@ -85,6 +85,7 @@ Services::Services(const Config& config, std::size_t connections)
       rooms_(*database_, audit_, meetings_, messenger_),
       calls_(*database_, meetings_, messenger_, config.call_ring_seconds),
       reminders_(*database_, meetings_, messenger_),
+      chat_(*database_, meetings_, hub_),
       blobs_(config.data_dir / "documents", LoadDocumentKeys(config)),
       documents_(*database_, audit_, notifications_, blobs_, file_types_, Scanner(config),
                  {config.documents_max_bytes, config.documents_quota_bytes, config.documents_allowed_types,

@@ -18,6 +18,7 @@
 #include "identity/login_throttle.h"
 #include "identity/session_service.h"
 #include "meetings/call_service.h"
+#include "meetings/meeting_chat.h"
 #include "meetings/meeting_service.h"
 #include "meetings/messenger.h"
 #include "meetings/reminder_scheduler.h"
@@ -48,6 +49,7 @@ class Services {
   meetings::RoomService& rooms() { return rooms_; }
   meetings::CallService& calls() { return calls_; }
   meetings::ReminderScheduler& reminders() { return reminders_; }
+  meetings::MeetingChat& chat() { return chat_; }
   documents::BlobStore& blobs() { return blobs_; }
   documents::DocumentService& documents() { return documents_; }
 
@@ -69,6 +71,7 @@ class Services {
   meetings::RoomService rooms_;
   meetings::CallService calls_;
   meetings::ReminderScheduler reminders_;
+  meetings::MeetingChat chat_;
   documents::BlobStore blobs_;
   documents::FileTypeDetector file_types_;
   documents::DocumentService documents_;

@@ -64,6 +64,9 @@ void RegisterMeetingsProblems() {
   catalog.Register("callee-busy",
                    {"Колегата е зает", "Колегата е в среща или не желае да бъде безпокоен.", "Your colleague is busy",
                     "Your colleague is in a meeting or does not want to be disturbed."});
+  catalog.Register("too-many-messages",
+                   {"Твърде много съобщения", "Изпращате съобщения твърде често. Опитайте отново след {seconds} s.",
+                    "Too many messages", "You are sending messages too fast. Try again in {seconds} s."});
 }
 
 }  // namespace egovbox::meetings

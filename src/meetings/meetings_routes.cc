@@ -1,5 +1,8 @@
 #include "meetings/meetings_routes.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "http/json_input.h"
 #include "identity/employee.h"
 #include "meetings/sofia_time.h"
@@ -344,12 +347,14 @@ void AddMeetingsRoutes(http::Router& router, MeetingsApi api) {
   signed_in(Method::kPut, "/api/v1/meetings/{id}/reminders",
             [&meetings](Request& r) { return SetReminders(meetings, r); });
   signed_in(Method::kPost, "/api/v1/meetings/{id}/join", [&meetings](Request& r) { return Join(meetings, r); });
-  signed_in(Method::kPost, "/api/v1/meetings/{id}/leave", [&meetings, &hub = api.hub, id](Request& r) {
+  signed_in(Method::kPost, "/api/v1/meetings/{id}/leave", [&meetings, &media = api.media, id](Request& r) {
     auto meeting = meetings.Get(Me(r), id(r));
     if (!meeting) return Response::FromProblem(meeting.problem());
-    hub.LeaveMeeting(Me(r), id(r));
+    media.LeaveMeeting(Me(r), id(r));
     return Response::NoContent();
   });
+  signed_in(Method::kGet, "/api/v1/meetings/{id}/attendance",
+            [&media = api.media, id](Request& r) { return Response::FromResult(media.Attendance(Me(r), id(r))); });
   signed_in(Method::kGet, "/api/v1/meetings/{id}/calendar.ics",
             [&meetings, id](Request& r) { return Calendar(meetings.CalendarFile(Me(r), id(r)), "meeting.ics"); });
 
@@ -379,35 +384,62 @@ void AddMeetingsRoutes(http::Router& router, MeetingsApi api) {
   signed_in(Method::kGet, "/api/v1/presence", [api](Request& r) { return GetPresence(api, r); });
 }
 
-void AddMeetingsMessages(realtime::Hub& hub, MeetingService& meetings) {
-  hub.OnMessage("media.join", [&hub, &meetings](const std::shared_ptr<http::WebSocketPeer>& peer, const json& message) {
-    // Fields of another type count as absent (json::value would throw on them).
-    const auto text_field = [&message](const char* name) {
-      const auto field = message.find(name);
-      return field != message.end() && field->is_string() ? field->get<std::string>() : std::string();
-    };
-    const std::string meeting_id = text_field("meeting_id");
-    const std::string capability = text_field("capability");
-    const auto check = meetings.signer().Verify(capability, meeting_id, peer->principal().subject_id, meetings.Now());
-    if (check != crypto::CapabilityCheck::kValid) {
-      realtime::Hub::SendToPeer(
-          *peer,
-          {{"type", "media.refused"}, {"meeting_id", meeting_id}, {"reason", crypto::CapabilityCheckName(check)}});
-      return;
-    }
-    hub.SetInMeeting(peer, meeting_id);
-    realtime::Hub::SendToPeer(*peer, {{"type", "media.joined"}, {"meeting_id", meeting_id}});
-  });
-  hub.OnMessage("media.leave",
-                [&hub](const std::shared_ptr<http::WebSocketPeer>& peer, const json&) { hub.ClearInMeeting(peer); });
-}
-
 void LoadPresenceChoices(store::Database& database, realtime::Hub& hub) {
   database.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) {
     for (const auto& row : tx.Query("SELECT employee_id FROM presence_choices WHERE do_not_disturb = 1")) {
       hub.SetDoNotDisturb(row.Text(0), true);
     }
   });
+}
+
+namespace {
+
+constexpr std::size_t kMaxLimitDigits = 3;
+
+// "?limit=": digits only, 1..MeetingChat::kMaxLimit; absent means the default.
+http::Result<int> ChatLimitParam(const Request& request) {
+  const auto text = request.QueryParam("limit");
+  if (!text) return MeetingChat::kDefaultLimit;
+  if (text->empty() || text->size() > kMaxLimitDigits ||
+      !std::all_of(text->begin(), text->end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
+    return http::InvalidField("limit");
+  }
+  const int limit = std::stoi(*text);
+  if (limit < 1 || limit > MeetingChat::kMaxLimit) return http::InvalidField("limit");
+  return limit;
+}
+
+Response ListChat(MeetingChat& chat, Request& request) {
+  auto limit = ChatLimitParam(request);
+  if (!limit) return Response::FromProblem(limit.problem());
+  const auto before = request.QueryParam("before");
+  if (before && (before->empty() || before->size() > kMaxId)) {
+    return Response::FromProblem(http::InvalidField("before"));
+  }
+  auto messages = chat.List(Me(request), request.PathParam("id"), before, *limit);
+  if (!messages) return Response::FromProblem(messages.problem());
+  json out = json::array();
+  for (const auto& message : *messages) out.push_back(ChatMessageJson(message));
+  return Response::Json(200, {{"messages", std::move(out)}});
+}
+
+Response PostChat(MeetingChat& chat, Request& request) {
+  return WithBody(request, [&](const json& body) {
+    const auto text = body.find("text");
+    if (text == body.end() || !text->is_string()) return Response::FromProblem(http::InvalidField("text"));
+    auto message = chat.Post(Me(request), request.PathParam("id"), text->get_ref<const std::string&>());
+    if (!message) return Response::FromProblem(message.problem());
+    return Response::Json(201, ChatMessageJson(*message));
+  });
+}
+
+}  // namespace
+
+void AddMeetingChatRoutes(http::Router& router, MeetingChat& chat) {
+  router.Add({Method::kGet, "/api/v1/meetings/{id}/chat", Access::kSignedIn,
+              [&chat](Request& r) { return ListChat(chat, r); }});
+  router.Add({Method::kPost, "/api/v1/meetings/{id}/chat", Access::kSignedIn,
+              [&chat](Request& r) { return PostChat(chat, r); }});
 }
 
 }  // namespace egovbox::meetings

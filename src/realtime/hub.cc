@@ -57,6 +57,10 @@ void Hub::Received(const std::shared_ptr<http::WebSocketPeer>& peer, std::string
   }
 }
 
+void Hub::OnClosed(ClosedHandler handler) {
+  closed_handlers_.push_back(std::move(handler));
+}
+
 void Hub::Closed(const std::shared_ptr<http::WebSocketPeer>& peer) {
   const std::string& employee_id = peer->principal().subject_id;
   Presence before;
@@ -74,6 +78,13 @@ void Hub::Closed(const std::shared_ptr<http::WebSocketPeer>& peer) {
     if (peers.empty()) employees_.erase(state);
   }
   AnnounceIfChanged(employee_id, before);
+  for (const auto& handler : closed_handlers_) {
+    try {
+      handler(peer);
+    } catch (const std::exception& error) {
+      spdlog::warn("WebSocket close handler of {} failed: {}", employee_id, error.what());
+    }
+  }
 }
 
 void Hub::SendTo(const std::string& employee_id, const nlohmann::json& message) {

@@ -30,8 +30,12 @@ class Hub : public http::WebSocketEndpoint {
   // Runs on an I/O thread: must not block.
   using MessageHandler = std::function<void(const std::shared_ptr<http::WebSocketPeer>&, const nlohmann::json&)>;
 
+  using ClosedHandler = std::function<void(const std::shared_ptr<http::WebSocketPeer>&)>;
+
   // Registration happens before serving starts.
   void OnMessage(const std::string& type, MessageHandler handler);
+  // Called after a tab's socket closed (its state here is gone already).
+  void OnClosed(ClosedHandler handler);
 
   void Opened(const std::shared_ptr<http::WebSocketPeer>& peer) override;
   void Received(const std::shared_ptr<http::WebSocketPeer>& peer, std::string_view text) override;
@@ -69,6 +73,7 @@ class Hub : public http::WebSocketEndpoint {
   std::vector<std::shared_ptr<http::WebSocketPeer>> AllPeers() const;
 
   std::map<std::string, MessageHandler> handlers_;  // read-only once serving
+  std::vector<ClosedHandler> closed_handlers_;      // read-only once serving
   mutable std::mutex mutex_;
   std::unordered_map<std::string, EmployeeState> employees_;  // GUARDED_BY(mutex_)
   std::set<std::string> do_not_disturb_;                      // GUARDED_BY(mutex_)

@@ -1,0 +1,136 @@
+// One media worker: a thread, the UDP socket it owns, and the rooms it runs.
+// Everything about those rooms happens on this thread: STUN answered, DTLS
+// driven, SRTP removed and added, RTP rewritten and forwarded, RTCP answered,
+// signaling applied. Other threads talk to it only through Post (a queue and
+// an eventfd), so nothing here is locked on the packet path.
+//
+// The forwarding path allocates nothing: datagrams are read into a
+// preallocated ReceiveBatch, decrypted in place, and each copy for a
+// subscriber is written straight into a preallocated SendBatch slot.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "media/dtls_certificate.h"
+#include "media/room.h"
+#include "media/rtcp_packet.h"
+#include "media/sfu.h"
+#include "media/udp_socket.h"
+
+namespace egovbox::media {
+
+struct TransportAddressHash {
+  std::size_t operator()(const TransportAddress& address) const noexcept;
+};
+
+class MediaWorker final : private RoomHost {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Opens the socket and makes the certificate; nullptr and `error` on failure.
+  static std::unique_ptr<MediaWorker> Open(const SfuOptions& options, std::uint16_t port,
+                                           const std::vector<std::string>& announced_addresses, SfuObserver& observer,
+                                           std::string* error);
+  ~MediaWorker() override;  // stops the thread
+  MediaWorker(const MediaWorker&) = delete;
+  MediaWorker& operator=(const MediaWorker&) = delete;
+
+  void Start();
+  std::uint16_t port() const { return socket_.local_port(); }
+
+  // Thread-safe: each queues a command for the worker's thread.
+  void Join(std::string room_id, std::string participant_id, nlohmann::json info);
+  void HandleMessage(std::string participant_id, nlohmann::json message);
+  void Leave(std::string participant_id, std::string reason);
+  void CloseRoom(std::string room_id);
+  // Waits (at most a second) for the worker's answer.
+  SfuCounts Counts();
+
+  struct Statistics {
+    std::atomic<std::uint64_t> datagrams_received{0};
+    std::atomic<std::uint64_t> rtp_forwarded{0};
+    std::atomic<std::uint64_t> stun_answered{0};
+    std::atomic<std::uint64_t> stun_refused{0};  // wrong credentials or malformed: never answered
+    std::atomic<std::uint64_t> dropped{0};       // unknown sender, failed SRTP, unknown stream
+  };
+  const Statistics& statistics() const { return statistics_; }
+
+ private:
+  struct Route {
+    Participant* participant = nullptr;
+    PeerConnection* connection = nullptr;
+    std::optional<TransportAddress> address;  // the selected address it is routed by
+    Clock::time_point created_at{};
+  };
+
+  MediaWorker(const SfuOptions& options, UdpSocket socket, DtlsCertificate certificate,
+              std::vector<std::string> announced_addresses, SfuObserver& observer, int epoll_fd, int event_fd);
+  void Post(std::function<void()> command);
+  void Run();
+  void RunCommands();
+  void ReceiveDatagrams(Clock::time_point now);
+  void HandleDatagram(std::span<std::uint8_t> buffer, std::size_t length, const TransportAddress& source,
+                      Clock::time_point now);
+  void HandleStun(std::span<const std::uint8_t> datagram, const TransportAddress& source, Clock::time_point now);
+  void HandleRtp(Route& route, std::span<std::uint8_t> buffer, std::size_t length, Clock::time_point now);
+  void HandleRtcp(Route& route, std::span<std::uint8_t> buffer, std::size_t length, Clock::time_point now);
+  void ForwardSenderReport(PublishedTrack& track, const RtcpSenderReport& report);
+  void Tick(Clock::time_point now);
+  void SendReceiverReports(Participant& publisher, Clock::time_point now);
+  void DropParticipant(Participant& participant, std::string_view reason);
+  void SelectAddress(Route& route);
+  void Flush();
+  // A free slot of the send batch (flushing a full one first).
+  std::span<std::uint8_t> NextSlot();
+  // Queues one datagram; flushes when the batch is full.
+  void Send(std::span<const std::uint8_t> bytes, const TransportAddress& destination);
+  // Protects an RTCP packet written in `slot` and queues it for the connection.
+  void SendRtcp(PeerConnection& connection, std::span<std::uint8_t> slot, std::size_t length);
+
+  // RoomHost
+  void Deliver(const Participant& to, nlohmann::json message) override;
+  LocalTransport LocalTransportOf(const PeerConnection& connection) const override;
+  const DtlsCertificate& certificate() const override { return certificate_; }
+  void Register(PeerConnection& connection, Participant& owner) override;
+  void Unregister(PeerConnection& connection) override;
+  void RequestKeyframe(Participant& publisher, PublishedTrack& track) override;
+  std::uint32_t NewSsrc() override;
+
+  const SfuOptions options_;
+  UdpSocket socket_;
+  DtlsCertificate certificate_;
+  std::vector<std::string> announced_addresses_;
+  SfuObserver& observer_;
+  int epoll_fd_;
+  int event_fd_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex commands_mutex_;
+  std::deque<std::function<void()>> commands_;  // GUARDED_BY(commands_mutex_)
+
+  // Owned by the worker's thread from here on.
+  ReceiveBatch receive_;
+  SendBatch send_;
+  std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
+  std::unordered_map<std::string, Participant*> participants_;
+  std::unordered_map<PeerConnection*, Route> routes_;
+  std::unordered_map<std::string, PeerConnection*> by_ufrag_;
+  std::unordered_map<TransportAddress, PeerConnection*, TransportAddressHash> by_address_;
+  std::mt19937 ssrc_random_;
+  Clock::time_point next_report_{};
+  Statistics statistics_;
+};
+
+}  // namespace egovbox::media

@@ -1,0 +1,87 @@
+// Meetings' side of the SFU: who may enter a meeting's media room, the
+// signaling between a tab's WebSocket and the engine, and attendance.
+//
+// A tab sends media.join with the capability from POST /meetings/{id}/join;
+// the capability is checked here (signature, expiry, this meeting, this
+// employee) and only then is the tab admitted into the room named by the
+// meeting's id. The engine's messages for a participant go to the tab that
+// joined; the tab's media.* messages go to the engine, but only for the
+// meeting it joined. The engine's joined/left events are written to
+// meeting_attendance (who, when in, when out, why) by a thread of its own,
+// since the engine and the WebSocket threads must not wait for the store.
+//
+// Thread-safe. Attach the engine before serving starts.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "http/problem.h"
+#include "media/sfu.h"
+#include "meetings/meeting_service.h"
+#include "realtime/hub.h"
+#include "store/database.h"
+
+namespace egovbox::meetings {
+
+class MeetingMedia final : public media::SfuObserver {
+ public:
+  MeetingMedia(realtime::Hub& hub, MeetingService& meetings, store::Database& database);
+  ~MeetingMedia() override;  // finishes the attendance writes queued so far
+  MeetingMedia(const MeetingMedia&) = delete;
+  MeetingMedia& operator=(const MeetingMedia&) = delete;
+
+  // Closes attendance left open by a server that stopped (a crash) and registers
+  // the WebSocket handlers. Before serving starts.
+  void Start(media::Sfu& sfu);
+
+  // Every tab of the employee leaves the meeting's media (POST /meetings/{id}/leave).
+  void LeaveMeeting(const std::string& employee_id, const std::string& meeting_id);
+  // GET /meetings/{id}/attendance: for anyone who may see the meeting.
+  http::Result<nlohmann::json> Attendance(const std::string& actor_id, const std::string& meeting_id);
+
+  // media::SfuObserver, on the engine's threads.
+  void Deliver(const std::string& participant_id, const nlohmann::json& message) override;
+  void ParticipantJoined(const std::string& room_id, const std::string& participant_id,
+                         const nlohmann::json& info) override;
+  void ParticipantLeft(const std::string& room_id, const std::string& participant_id, const nlohmann::json& info,
+                       std::string_view reason) override;
+
+ private:
+  struct Member {
+    std::weak_ptr<http::WebSocketPeer> peer;
+    std::string meeting_id;
+    std::string employee_id;
+  };
+  void Join(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
+  void Forward(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
+  void LeaveTab(const std::shared_ptr<http::WebSocketPeer>& peer);
+  // The participant this tab is in the meeting as, if any.
+  std::string ParticipantOf(const http::WebSocketPeer& peer) const;
+  // Runs `work` on the store thread, in order.
+  void OnStoreThread(std::function<void()> work);
+  void RunStoreThread();
+
+  realtime::Hub& hub_;
+  MeetingService& meetings_;
+  store::Database& database_;
+  media::Sfu* sfu_ = nullptr;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Member> members_;                   // GUARDED_BY(mutex_) participant id →
+  std::unordered_map<const http::WebSocketPeer*, std::string> tabs_;  // GUARDED_BY(mutex_) → participant id
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<std::function<void()>> queue_;  // GUARDED_BY(queue_mutex_)
+  bool stopping_ = false;                    // GUARDED_BY(queue_mutex_)
+  std::thread store_thread_;
+};
+
+}  // namespace egovbox::meetings
