@@ -7,10 +7,10 @@ BUILD_DIR := build/$(PRESET)
 BINARY := $(BUILD_DIR)/egovbox
 DATA_DIR ?= data
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 60
 FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun rtp rtcp sdp
 
-.PHONY: run build deps native web test unit integration e2e web-test bench-http bench-realtime fuzz lint format clean
+.PHONY: run build deps native web test unit fuzz-native integration e2e web-test bench-http bench-realtime fuzz lint format clean
 
 run: build
 	$(BINARY) serve --data-dir $(DATA_DIR)
@@ -27,7 +27,7 @@ native: deps
 web: deps
 	@cd web && npm run --silent build
 
-test: build
+test: build fuzz-native
 	@scripts/run-tests.sh $(BUILD_DIR)
 
 unit: native
@@ -50,19 +50,16 @@ bench-http: build
 bench-realtime: native
 	bench/realtime/run.sh $(BINARY)
 
-# Each libFuzzer target (fuzz/) for FUZZ_SECONDS on a copy of its seed corpus in
-# build/fuzz/corpus/<target>, which keeps what it finds; a crashing input is written
-# to build/fuzz/<target>-crash-*. Not part of `make test`.
-fuzz:
-	@scripts/setup-deps.sh --fuzz
+# The libFuzzer targets (fuzz/), built with clang and the sanitizers.
+fuzz-native: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build build/fuzz -j $(JOBS)
-	@for fuzzer in $(FUZZERS); do \
-	  mkdir -p build/fuzz/corpus/$$fuzzer && cp -r fuzz/corpus/$$fuzzer/. build/fuzz/corpus/$$fuzzer/ && \
-	  echo "fuzz: $$fuzzer for $(FUZZ_SECONDS) s" && \
-	  build/fuzz/$${fuzzer}_fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    -artifact_prefix=build/fuzz/$$fuzzer- build/fuzz/corpus/$$fuzzer || exit 1; \
-	done
+
+# Each libFuzzer target for FUZZ_SECONDS on its corpus in build/fuzz/corpus/<target>
+# (seeded from fuzz/corpus/), which keeps what it finds; a crashing input is written to
+# build/fuzz/<target>-crash-*. `make test` runs each for 5 s as a smoke test.
+fuzz: fuzz-native
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 lint: deps
 	scripts/lint.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test: every suite, in order of speed: C++ unit tests, web unit tests,
+# make test: every suite, in order of speed: C++ unit tests, a 5-second run of each
+# fuzz target, web unit tests,
 # integration tests against a real server over HTTPS, browser tests. Stops at the
 # first suite that fails; ends with one line that adds up all the suites.
 set -euo pipefail
@@ -37,6 +38,7 @@ vitest_counts() {
 }
 
 suite "unit (C++, ctest)" ctest_counts ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
+suite "fuzz smoke (each libFuzzer target for 5 s)" node_counts scripts/fuzz.sh 5 --smoke
 suite "unit (web, vitest)" vitest_counts bash -c 'cd web && npm test --silent'
 suite "integration (HTTPS against egovbox serve)" node_counts node --test --test-concurrency=1 tests/integration/
 suite "e2e (headless Chromium, loopback-only network namespace)" node_counts scripts/run-e2e.sh

@@ -2,7 +2,6 @@
 # Installs what building, running and testing eGov box needs on Debian 12:
 # Debian packages through apt, the web app's npm packages through npm ci.
 # Idempotent and quiet when everything is already there. Needs root for apt.
-# --fuzz also installs what `make fuzz` needs (clang with libFuzzer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +11,12 @@ DEBIAN_PACKAGES=(
   # libraries
   libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev libical-dev libcurl4-openssl-dev libmagic-dev libsrtp2-dev tzdata
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 curl
+  # tests and benchmarks (clang for the libFuzzer targets, which `make test` runs briefly)
+  clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 curl
   # clamd for the virus-scan tests, started by the tests themselves with their own
   # configuration and a one-line test database (no freshclam, no network)
   clamav-daemon
 )
-
-[ "${1:-}" = "--fuzz" ] && DEBIAN_PACKAGES+=(clang libclang-rt-14-dev)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -6,6 +6,7 @@ import { Router } from './app/router';
 import { ServicesContext, type Services } from './app/services';
 import { I18nProvider } from './i18n/I18nContext';
 import { LanguageStore } from './i18n/language';
+import { browserMediaEnvironment } from './media/media_env';
 import { bindLiveModels, createLiveModels } from './state/live_models';
 import { windowNotifier } from './state/notification_center';
 import { realtimeUrl } from './state/realtime_client';
@@ -31,6 +32,7 @@ const live = createLiveModels({
   url: () => realtimeUrl(window.location),
   createSocket: (url) => new WebSocket(url),
   browser: windowNotifier(window),
+  media: browserMediaEnvironment(window, safeLocalStorage()),
 });
 const services: Services = {
   client,

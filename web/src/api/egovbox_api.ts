@@ -4,6 +4,7 @@ import type {
   AvailabilityRequest,
   CalendarFeed,
   Call,
+  ChatMessage,
   CreatedCalendarFeed,
   Department,
   DocumentChanges,
@@ -209,6 +210,17 @@ export class EgovboxApi {
   // Documents shared with a meeting I am invited to.
   meetingDocuments(id: Id): Promise<{ documents: DocumentRecord[] }> {
     return this.client.request('GET', `/meetings/${segment(id)}/documents`);
+  }
+
+  // The meeting's chat, newest last (at most `limit` messages, the newest).
+  meetingChat(id: Id, limit = 100): Promise<{ messages: ChatMessage[] }> {
+    return this.client.request('GET', `/meetings/${segment(id)}/chat`, { query: { limit: String(limit) } });
+  }
+
+  // 201 with the message as stored; everyone in the meeting (this tab too)
+  // also gets it as `meeting.chat`.
+  sendChatMessage(id: Id, text: string): Promise<ChatMessage> {
+    return this.client.request('POST', `/meetings/${segment(id)}/chat`, { body: { text } });
   }
 
   // --- Documents -------------------------------------------------------------

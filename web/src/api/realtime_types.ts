@@ -1,5 +1,42 @@
-// Messages of the WebSocket /api/v1/ws (docs/meetings.md), as JSON text.
-import type { AppNotification, Call, Id, Knock, Person, Presence } from './types';
+// Messages of the WebSocket /api/v1/ws (docs/meetings.md; the media.*
+// signaling in docs/media.md), as JSON text.
+import type { AppNotification, Call, ChatMessage, Id, Knock, Person, Presence } from './types';
+
+// Where a published track comes from.
+export type MediaSourceKind = 'microphone' | 'camera' | 'screen';
+export type MediaKind = 'audio' | 'video';
+
+// A track a participant publishes (docs/media.md "Track").
+export interface MediaTrackInfo {
+  track_id: string;
+  kind: MediaKind;
+  source: MediaSourceKind;
+  muted: boolean;
+}
+
+// One tab in a meeting's media room (docs/media.md "Participant").
+export interface MediaParticipant {
+  participant_id: Id;
+  employee_id: Id;
+  name: string;
+  tracks: MediaTrackInfo[];
+}
+
+// An active m-section of a subscribe offer: whose track it carries.
+export interface SubscribedTrack {
+  mid: string;
+  participant_id: Id;
+  track_id: string;
+  kind: MediaKind;
+  source: MediaSourceKind;
+}
+
+// A track listed in media.publish: the mid of its m-section in the offer.
+export interface PublishedTrack {
+  mid: string;
+  source: MediaSourceKind;
+  muted: boolean;
+}
 
 export type ServerEvent =
   | { type: 'hello'; employee_id: Id }
@@ -14,11 +51,20 @@ export type ServerEvent =
   | { type: 'call.missed'; call: Call }
   | { type: 'call.cancelled'; call: Call }
   | { type: 'meeting.changed'; meeting_id: Id }
-  | { type: 'media.joined'; meeting_id: Id }
+  | { type: 'meeting.chat'; meeting_id: Id; message: ChatMessage }
+  | { type: 'media.joined'; meeting_id: Id; participant_id: Id; participants: MediaParticipant[] }
   | { type: 'media.refused'; meeting_id: Id; reason: MediaRefusal }
+  | { type: 'media.participant.joined'; meeting_id: Id; participant: MediaParticipant }
+  | { type: 'media.participant.left'; meeting_id: Id; participant_id: Id }
+  | { type: 'media.tracks'; meeting_id: Id; participant_id: Id; tracks: MediaTrackInfo[] }
+  | { type: 'media.subscribe.offer'; meeting_id: Id; version: number; sdp: string; tracks: SubscribedTrack[] }
+  | { type: 'media.publish.answer'; meeting_id: Id; sdp: string }
+  | { type: 'media.error'; meeting_id: Id; request: string; code: string; detail: string }
   | { type: 'pong' };
 
-export type MediaRefusal = 'malformed' | 'invalid' | 'expired' | 'other-meeting' | 'other-employee';
+// docs/media.md names `bad-signature`; `invalid` is what the server sent
+// before the SFU (kept so that an older server still gets a sentence).
+export type MediaRefusal = 'malformed' | 'bad-signature' | 'invalid' | 'expired' | 'other-meeting' | 'other-employee';
 
 export type ServerEventType = ServerEvent['type'];
 
@@ -27,4 +73,7 @@ export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T 
 export type ClientMessage =
   | { type: 'ping' }
   | { type: 'media.join'; meeting_id: Id; capability: string }
+  | { type: 'media.publish'; meeting_id: Id; sdp: string; tracks: PublishedTrack[] }
+  | { type: 'media.subscribe.answer'; meeting_id: Id; version: number; sdp: string }
+  | { type: 'media.mute'; meeting_id: Id; source: MediaSourceKind; muted: boolean }
   | { type: 'media.leave'; meeting_id: Id };

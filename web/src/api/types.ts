@@ -119,6 +119,17 @@ export interface HallRequest {
   lobby?: boolean;
 }
 
+// One message of a meeting's chat (GET/POST /meetings/{id}/chat, and the
+// live `meeting.chat` event). Kept with the meeting.
+export interface ChatMessage {
+  id: Id;
+  meeting_id: Id;
+  author_id: Id;
+  author_name: string;
+  text: string;
+  sent_at: string;
+}
+
 // The answer of POST /rooms/{id}/join and POST /meetings/{id}/join.
 export interface JoinTicket {
   meeting_id: Id;

@@ -5,6 +5,7 @@ import { DocumentView } from '../documents/DocumentView';
 import { UploadDocumentView } from '../documents/UploadDocumentView';
 import { MeetingFormView } from '../meetings/MeetingFormView';
 import { MeetingView } from '../meetings/MeetingView';
+import { MeetingLiveView } from '../media/MeetingLiveView';
 import { MyMeetingsView } from '../meetings/MyMeetingsView';
 import { NotificationsView } from '../notifications/NotificationsView';
 import { HallsView } from '../rooms/HallsView';
@@ -83,6 +84,9 @@ export function App() {
       break;
     case 'meeting':
       view = <MeetingView key={path} me={me} meetingId={id ?? ''} />;
+      break;
+    case 'meeting-live':
+      view = <MeetingLiveView key={path} me={me} meetingId={id ?? ''} />;
       break;
     case 'meeting-edit':
       view = <MeetingFormView key={path} me={me} meetingId={id} />;

@@ -31,7 +31,7 @@ interface NavItem {
 
 const kNavItems: NavItem[] = [
   { routes: ['room'], path: kPaths.room, label: 'nav.room' },
-  { routes: ['meetings', 'meeting', 'meeting-new', 'meeting-edit'], path: kPaths.meetings, label: 'nav.meetings' },
+  { routes: ['meetings', 'meeting', 'meeting-new', 'meeting-edit', 'meeting-live'], path: kPaths.meetings, label: 'nav.meetings' },
   { routes: ['documents', 'document', 'document-new'], path: kPaths.documents, label: 'nav.documents' },
   { routes: ['colleagues'], path: kPaths.colleagues, label: 'nav.colleagues' },
   { routes: ['security'], path: kPaths.security, label: 'nav.security' },

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cleanPath, documentPath, matchRoute, meetingEditPath, meetingPath, roomPath, Router, routeOf } from './router';
+import {
+  cleanPath,
+  documentPath,
+  matchRoute,
+  meetingEditPath,
+  meetingLivePath,
+  meetingPath,
+  roomPath,
+  Router,
+  routeOf,
+} from './router';
 
 describe('routeOf', () => {
   it('maps paths to views, ignoring a trailing slash', () => {
@@ -21,6 +31,8 @@ describe('routeOf', () => {
     expect(matchRoute('/meetings/1/2')).toEqual({ name: 'not-found', id: null });
     expect(meetingPath('m/1')).toBe('/meetings/m%2F1');
     expect(meetingEditPath(42)).toBe('/meetings/42/edit');
+    expect(matchRoute('/meetings/m1/live')).toEqual({ name: 'meeting-live', id: 'm1' });
+    expect(meetingLivePath('m/1')).toBe('/meetings/m%2F1/live');
     expect(roomPath('r7')).toBe('/rooms/r7');
   });
 

@@ -6,6 +6,7 @@ export type RouteName =
   | 'meeting-new'
   | 'meeting'
   | 'meeting-edit'
+  | 'meeting-live'
   | 'room-page'
   | 'documents'
   | 'document-new'
@@ -30,11 +31,12 @@ const kRoutes: Record<string, RouteName> = {
   '/signin': 'signin',
 };
 
-// Paths with an id: /meetings/{id}, /meetings/{id}/edit, /rooms/{id},
-// /documents/{id}.
+// Paths with an id: /meetings/{id}, /meetings/{id}/edit, /meetings/{id}/live
+// (the pre-join screen and the room), /rooms/{id}, /documents/{id}.
 const kParamRoutes: Array<[RegExp, RouteName]> = [
   [/^\/meetings\/([^/]+)$/, 'meeting'],
   [/^\/meetings\/([^/]+)\/edit$/, 'meeting-edit'],
+  [/^\/meetings\/([^/]+)\/live$/, 'meeting-live'],
   [/^\/rooms\/([^/]+)$/, 'room-page'],
   [/^\/documents\/([^/]+)$/, 'document'],
 ];
@@ -84,6 +86,11 @@ export function meetingPath(id: string | number): string {
 
 export function meetingEditPath(id: string | number): string {
   return `${meetingPath(id)}/edit`;
+}
+
+// The meeting's room: the pre-join screen, then the video.
+export function meetingLivePath(id: string | number): string {
+  return `${meetingPath(id)}/live`;
 }
 
 export function roomPath(id: string | number): string {

@@ -100,17 +100,21 @@ describe('calls', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
-  it('goes to the meeting and joins it when the callee accepts', async () => {
-    const { sockets } = await setup({
+  it('goes straight into the meeting room and joins it when the callee accepts', async () => {
+    const { sockets, webrtc } = await setup({
       'POST /calls': { status: 201, body: { id: 'c1', status: 'ringing', caller: { id: 'u1', name: kMe.name }, callee: ivan } },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Обаждане' }));
     await screen.findByText('Звъни…');
     sockets.last().receive({ type: 'call.accepted', call: { id: 'c1', meeting_id: 'm1' } });
-    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1'));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1/live'));
     await waitFor(() => expect(sockets.last().sent).toContainEqual({ type: 'media.join', meeting_id: 'm1', capability: 'v1.cap.mac' }));
-    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1' });
-    await screen.findByText('Вие сте в срещата — видеото идва със следващата версия.');
+    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1', participant_id: 'p1', participants: [] });
+    // No pre-join screen: the remembered camera and microphone are opened.
+    const microphone = await screen.findByRole('button', { name: 'Микрофон' });
+    await waitFor(() => expect(microphone.getAttribute('aria-pressed')).toBe('true'));
+    expect(webrtc.requests[0]).toMatchObject({ audio: expect.anything(), video: expect.anything() });
+    await waitFor(() => expect(sockets.last().sent.some((m) => (m as { type: string }).type === 'media.publish')).toBe(true));
   });
 
   it('rings in: Accept joins the meeting of the call', async () => {
@@ -126,7 +130,7 @@ describe('calls', () => {
     fireEvent.keyDown(screen.getByRole('button', { name: 'Отказване' }), { key: 'Tab' });
     expect(document.activeElement?.textContent).toBe('Приемане');
     fireEvent.click(screen.getByRole('button', { name: 'Приемане' }));
-    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1'));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1/live'));
     expect(calls.some((c) => c.path === '/calls/c7/accept')).toBe(true);
     await waitFor(() => expect(calls.some((c) => c.path === '/meetings/m1/join')).toBe(true));
     await waitFor(() => expect(document.querySelector('main')?.hasAttribute('inert')).toBe(false));

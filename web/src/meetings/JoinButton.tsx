@@ -1,6 +1,6 @@
 import { useId } from 'preact/hooks';
 import type { Id } from '../api/types';
-import { meetingPath } from '../app/router';
+import { meetingLivePath } from '../app/router';
 import { useServices } from '../app/services';
 import { useNow } from '../app/use_now';
 import { useI18n } from '../i18n/I18nContext';
@@ -11,12 +11,12 @@ import pageStyles from '../ui/Page.module.css';
 
 // "Join" for one occurrence: enabled from join_opens_at until the end
 // (checked again every 15 s), with a note when it is not open yet. Joining
-// goes to the meeting's page, which shows the state of the join.
+// goes to the meeting's pre-join screen (camera, microphone), then the room.
 // `describedBy` names the meeting (its title element) for screen readers.
 export function JoinButton(props: { meetingId: Id; item: Joinable; describedBy?: string }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { media, router } = useServices();
+  const { router } = useServices();
   const now = useNow(kJoinRecheckMs);
   const noteId = `join-note-${useId()}`;
   const state = joinState(props.item, now);
@@ -29,10 +29,7 @@ export function JoinButton(props: { meetingId: Id; item: Joinable; describedBy?:
       <Button
         disabled={!open}
         aria-describedby={describedBy || undefined}
-        onClick={() => {
-          void media.joinMeeting(props.meetingId);
-          router.navigate(meetingPath(props.meetingId));
-        }}
+        onClick={() => router.navigate(meetingLivePath(props.meetingId))}
       >
         {t('meetings.join')}
       </Button>

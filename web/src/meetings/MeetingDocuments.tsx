@@ -16,8 +16,9 @@ type Load = { kind: 'loading' } | { kind: 'loaded'; documents: DocumentRecord[] 
 
 // The documents shared with a meeting (its invitees may view them), each a
 // link to its page; asked for again when `reloadKey` changes (the meeting
-// changed).
-export function MeetingDocuments(props: { meetingId: Id; reloadKey: number }) {
+// changed). In the meeting room the links open a new tab (`openInNewTab`):
+// going to another page would leave the meeting.
+export function MeetingDocuments(props: { meetingId: Id; reloadKey: number; openInNewTab?: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { api } = useServices();
@@ -48,9 +49,16 @@ export function MeetingDocuments(props: { meetingId: Id; reloadKey: number }) {
           {load.documents.map((document) => (
             <li key={String(document.id)} class={styles.invitee} data-testid="meeting-document">
               <span>
-                <Link href={documentPath(document.id)} class={styles.inviteeName}>
-                  {document.title}
-                </Link>
+                {props.openInNewTab ? (
+                  <a href={documentPath(document.id)} class={styles.inviteeName} target="_blank" rel="noopener">
+                    {document.title}
+                    <span class="visually-hidden"> {t('live.new_tab')}</span>
+                  </a>
+                ) : (
+                  <Link href={documentPath(document.id)} class={styles.inviteeName}>
+                    {document.title}
+                  </Link>
+                )}
                 <br />
                 <span class={styles.inviteeMeta}>
                   {document.latest_version ? versionFacts(i18n, document.latest_version) : t('documents.no_version')}

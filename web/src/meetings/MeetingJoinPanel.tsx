@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { sameId, type Meeting } from '../api/types';
+import { Link } from '../app/Link';
+import { meetingLivePath } from '../app/router';
 import { useServices } from '../app/services';
 import { useNow } from '../app/use_now';
 import { useStore } from '../app/use_store';
@@ -11,15 +13,15 @@ import pageStyles from '../ui/Page.module.css';
 import { problemText } from '../ui/problem_text';
 import styles from './Meetings.module.css';
 
-// Joining the meeting from its page, and the state of being in it: "Join"
-// while the door is open (join_opens_at … end of the next occurrence,
-// checked every 15 s), then "You are in the meeting" with "Leave".
+// Joining the meeting from its page: "Join" while the door is open
+// (join_opens_at … end of the next occurrence, checked every 15 s) goes to
+// the pre-join screen (/meetings/{id}/live). While this tab is in the
+// meeting, a link back to its room.
 export function MeetingJoinPanel(props: { meeting: Meeting }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { media, realtime } = useServices();
+  const { media, router } = useServices();
   const state = useStore(media.state);
-  const status = useStore(realtime.status);
   const now = useNow(kJoinRecheckMs);
   const panel = useRef<HTMLDivElement>(null);
   const { meeting } = props;
@@ -39,24 +41,15 @@ export function MeetingJoinPanel(props: { meeting: Meeting }) {
 
   const joinButton =
     door && door.kind === 'open' ? (
-      <Button onClick={() => void media.joinMeeting(meeting.id)}>{t('meetings.join')}</Button>
+      <Button onClick={() => router.navigate(meetingLivePath(meeting.id))}>{t('meetings.join')}</Button>
     ) : null;
 
   let body;
-  if (mine?.phase === 'joining' || mine?.phase === 'connecting') {
-    body = (
-      <>
-        <p role="status">{t('media.joining')}</p>
-        {mine.phase === 'connecting' && status !== 'open' ? <p class={pageStyles.muted}>{t('media.waiting_connection')}</p> : null}
-      </>
-    );
-  } else if (mine?.phase === 'in') {
+  if (mine?.phase === 'joining' || mine?.phase === 'connecting' || mine?.phase === 'in') {
     body = (
       <div class={styles.inMeeting} data-testid="in-meeting">
-        <p role="status">{t('media.in')}</p>
-        <Button variant="danger" onClick={() => void media.leave()}>
-          {t('media.leave')}
-        </Button>
+        <p role="status">{mine.phase === 'in' ? t('media.in') : t('media.joining')}</p>
+        <Link href={meetingLivePath(meeting.id)}>{t('live.go')}</Link>
       </div>
     );
   } else {

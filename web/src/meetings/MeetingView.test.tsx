@@ -71,30 +71,25 @@ describe('MeetingView', () => {
     expect(screen.getByText(/^Входът се отваря в \d\d:\d\d\.$/)).toBeTruthy();
   });
 
-  it('joins: POST join, media.join on the socket, "you are in" on media.joined; leaves', async () => {
-    const { calls, sockets } = setup(meetingAt(5), {
-      'POST /meetings/m1/join': { body: { meeting_id: 'm1', capability: 'v1.cap.mac', expires_at: '2099-01-01T00:00:00Z' } },
-      'POST /meetings/m1/leave': { status: 204 },
-    });
+  it('"Join" goes to the pre-join screen of the meeting; joining happens there', async () => {
+    const { calls } = setup(meetingAt(5));
     fireEvent.click(await screen.findByRole('button', { name: 'Влизане' }));
-    await waitFor(() => expect(sockets.last().sent).toContainEqual({ type: 'media.join', meeting_id: 'm1', capability: 'v1.cap.mac' }));
-    expect(calls.find((c) => c.path === '/meetings/m1/join')?.headers.get('X-CSRF-Token')).toBe('tok');
-    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1' });
-    await screen.findByText('Вие сте в срещата — видеото идва със следващата версия.');
-    fireEvent.click(screen.getByRole('button', { name: 'Излизане от срещата' }));
-    await screen.findByText('Излязохте от срещата.');
-    expect(sockets.last().sent).toContainEqual({ type: 'media.leave', meeting_id: 'm1' });
-    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/meetings/m1/leave')).toBe(true));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1/live'));
+    expect(calls.some((c) => c.path === '/meetings/m1/join')).toBe(false);
   });
 
-  it('says why the server refused the pass', async () => {
-    const { sockets } = setup(meetingAt(-5), {
+  it('while this tab is in the meeting, links back to its room', async () => {
+    const { services, sockets } = setup(meetingAt(-5), {
       'POST /meetings/m1/join': { body: { meeting_id: 'm1', capability: 'c', expires_at: '2099-01-01T00:00:00Z' } },
-    }, 'en');
-    fireEvent.click(await screen.findByRole('button', { name: 'Join' }));
+    });
+    await screen.findByRole('heading', { level: 1, name: 'Оперативка' });
+    void services.media.joinMeeting('m1');
     await waitFor(() => expect(sockets.last().sent).toHaveLength(1));
-    sockets.last().receive({ type: 'media.refused', meeting_id: 'm1', reason: 'expired' });
-    await screen.findByText('The pass for the meeting has expired. Try again.');
+    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1', participant_id: 'p1', participants: [] });
+    const box = await screen.findByTestId('in-meeting');
+    expect(box.textContent).toContain('Вие сте в срещата.');
+    expect(screen.getByRole('link', { name: 'Към срещата' }).getAttribute('href')).toBe('/meetings/m1/live');
+    services.media.reset();
   });
 
   it('sends my answer with a comment', async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Id } from '../api/types';
-import { meetingPath } from '../app/router';
+import { meetingLivePath } from '../app/router';
 import { useServices } from '../app/services';
 import { useI18n } from '../i18n/I18nContext';
 import { Alert } from '../ui/Alert';
@@ -8,8 +8,8 @@ import { Button } from '../ui/Button';
 import { errorText } from '../ui/problem_text';
 import styles from './RoomView.module.css';
 
-// "Enter my room": opens (or joins) the meeting in the person's own room
-// and goes to its page.
+// "Enter my room": opens (or finds) the meeting in the person's own room
+// and goes to its pre-join screen.
 export function EnterMyRoom() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -32,7 +32,7 @@ export function EnterMyRoom() {
     try {
       const id = roomId ?? (await api.listRooms()).personal.id;
       const meetingId = await media.joinRoom(id);
-      router.navigate(meetingPath(meetingId));
+      router.navigate(meetingLivePath(meetingId));
     } catch (caught) {
       setError(errorText(i18n, caught));
       setBusy(false);

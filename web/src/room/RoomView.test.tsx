@@ -22,7 +22,7 @@ describe('RoomView', () => {
     expect(within(card).getByRole('link', { name: 'Всички мои срещи' }).getAttribute('href')).toBe('/meetings');
   });
 
-  it('lets one join a meeting that is about to start', async () => {
+  it('lets one join a meeting that is about to start: its pre-join screen', async () => {
     const now = occurrenceOf(meetingAt(5, { id: 'm1' }));
     const { render, services } = makeServices({
       'GET /meetings/upcoming': { body: { occurrences: [now] } },
@@ -33,8 +33,9 @@ describe('RoomView', () => {
     const join = screen.getByRole('button', { name: 'Влизане' }) as HTMLButtonElement;
     expect(join.disabled).toBe(false);
     fireEvent.click(join);
-    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1'));
-    await waitFor(() => expect(services.media.state.get().phase).toBe('connecting'));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m1/live'));
+    // Nothing is joined before the pre-join screen's "Join the meeting".
+    expect(services.media.state.get().phase).toBe('idle');
   });
 
   it('shows the newest unread notifications', async () => {

@@ -1,5 +1,5 @@
 import { useRef } from 'preact/hooks';
-import { meetingPath } from '../app/router';
+import { meetingLivePath } from '../app/router';
 import { useServices } from '../app/services';
 import { useStore } from '../app/use_store';
 import { useI18n } from '../i18n/I18nContext';
@@ -37,7 +37,8 @@ export function KnockDialog() {
           onClick={() =>
             void knocks.admit(knock).then((meetingId) => {
               // The owner joins the colleague in the meeting they were let into.
-              if (meetingId !== null) router.navigate(meetingPath(meetingId));
+              // Already in it: the path is the same and nothing changes.
+              if (meetingId !== null) router.navigate(meetingLivePath(meetingId));
             })
           }
         >

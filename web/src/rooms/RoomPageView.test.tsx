@@ -40,9 +40,12 @@ describe("a colleague's room", () => {
     expect(screen.getByRole('button', { name: 'Отказ от почукването' })).toBeTruthy();
     admitted = true;
     sockets.last().receive({ type: 'knock.answered', knock: { id: 'k1', room_id: 'r-e2', status: 'admitted', meeting_id: 'm5' } });
-    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5'));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5/live'));
     expect(calls.filter((c) => c.path === '/rooms/r-e2/join')).toHaveLength(2);
+    // The pre-join screen, then in with the pass the room gave (no POST …/join).
+    fireEvent.click(await screen.findByRole('button', { name: 'Влизане в срещата' }));
     await waitFor(() => expect(sockets.last().sent).toContainEqual({ type: 'media.join', meeting_id: 'm5', capability: 'v1.cap.mac' }));
+    expect(calls.some((c) => c.path === '/meetings/m5/join')).toBe(false);
   });
 
   it('says so when the owner declines', async () => {
@@ -78,7 +81,7 @@ describe("a colleague's room", () => {
       '/',
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Влизане в моята стая' }));
-    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5'));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5/live'));
     expect(calls.some((c) => c.method === 'POST' && c.path === '/rooms/r-u1/join')).toBe(true);
   });
 
@@ -106,7 +109,7 @@ describe('knocks on my room', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(calls.some((c) => c.method === 'POST' && c.path === '/knocks/k3/admit')).toBe(true);
     expect(screen.getByTestId('live-region').textContent).toBe('Пуснахте Иван Петров.');
-    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5'));
+    await waitFor(() => expect(window.location.pathname).toBe('/meetings/m5/live'));
   });
 
   it('closes when the knock is answered in another tab or withdrawn', async () => {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/problem';
 import { sameId, type Me, type Room } from '../api/types';
 import { Link } from '../app/Link';
-import { meetingPath } from '../app/router';
+import { meetingLivePath } from '../app/router';
 import { useServices } from '../app/services';
 import { useStore } from '../app/use_store';
 import { useI18n } from '../i18n/I18nContext';
@@ -25,7 +25,8 @@ type Entry =
 
 // A room's page (someone's personal room, or a hall): "Enter"; when the
 // owner must let one in, "Knock" and wait for the answer (live, with a poll
-// every 5 s as a fallback); once admitted, enter.
+// every 5 s as a fallback); once admitted, enter: the meeting's pre-join
+// screen, with the pass already at hand.
 export function RoomPageView(props: { me: Me; roomId: string }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -53,7 +54,7 @@ export function RoomPageView(props: { me: Me; roomId: string }) {
     setEntry({ kind: 'entering' });
     try {
       const meetingId = await media.joinRoom(props.roomId);
-      router.navigate(meetingPath(meetingId));
+      router.navigate(meetingLivePath(meetingId));
     } catch (error) {
       if (error instanceof ApiError && error.slug === 'knock-required') setEntry({ kind: 'knock-required' });
       else if (error instanceof ApiError && error.slug === 'not-invited') setEntry({ kind: 'not-invited' });

@@ -2,6 +2,7 @@ import type { EgovboxApi } from '../api/egovbox_api';
 import { ApiError } from '../api/problem';
 import type { Id } from '../api/types';
 import type { Lang } from '../i18n/i18n';
+import { noMediaEnvironment, type MediaEnvironment } from '../media/media_env';
 import { Announcer } from './announcer';
 import { CallModel } from './call_model';
 import { KnockInbox } from './knock_inbox';
@@ -29,6 +30,8 @@ export function createLiveModels(deps: {
   url: () => string;
   createSocket: SocketFactory;
   browser: BrowserNotifier;
+  // Camera, microphone, WebRTC; none without it.
+  media?: MediaEnvironment;
 }): LiveModels {
   const realtime = new RealtimeClient({
     url: deps.url,
@@ -45,11 +48,12 @@ export function createLiveModels(deps: {
     },
   });
   const announcer = new Announcer();
-  const media = new MediaSession(deps.api, realtime);
-  // Both sides of an accepted call go to its meeting and join it.
+  const media = new MediaSession(deps.api, realtime, deps.media ?? noMediaEnvironment(), (render) => announcer.say(render));
+  // Both sides of an accepted call go straight into its room (no pre-join
+  // screen: the remembered camera and microphone are used).
   const joinCall = (meetingId: Id) => {
     void media.joinMeeting(meetingId);
-    deps.navigate(`/meetings/${encodeURIComponent(String(meetingId))}`);
+    deps.navigate(`/meetings/${encodeURIComponent(String(meetingId))}/live`);
   };
   return {
     realtime,

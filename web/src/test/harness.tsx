@@ -14,6 +14,7 @@ import { bindLiveModels, createLiveModels } from '../state/live_models';
 import type { BrowserNotifier, BrowserPermission } from '../state/notification_center';
 import { SessionModel } from '../state/session_model';
 import { fakeSockets } from './fake_socket';
+import { fakeMediaEnvironment, type FakeDevicesOptions } from './fake_webrtc';
 import { fakeXhrs } from './fake_xhr';
 
 export interface FakeRequest {
@@ -115,7 +116,7 @@ export function fakeNotifier(initial: BrowserPermission = 'default') {
 
 export function makeServices(
   routes: Record<string, FakeRoute>,
-  options: { lang?: Lang; path?: string; live?: boolean; permission?: BrowserPermission } = {},
+  options: { lang?: Lang; path?: string; live?: boolean; permission?: BrowserPermission; devices?: FakeDevicesOptions } = {},
 ) {
   window.localStorage.clear();
   if (options.lang) window.localStorage.setItem('egovbox.lang', options.lang);
@@ -129,6 +130,8 @@ export function makeServices(
   const router = new Router(window);
   const sockets = fakeSockets();
   const browser = fakeNotifier(options.permission);
+  // Camera, microphone and peer connections: fakes the test can inspect.
+  const webrtc = fakeMediaEnvironment(options.devices);
   const live = createLiveModels({
     api,
     language: () => language.get(),
@@ -136,6 +139,7 @@ export function makeServices(
     url: () => 'ws://localhost/api/v1/ws',
     createSocket: sockets.createSocket,
     browser: browser.notifier,
+    media: webrtc.env,
   });
   const services: Services = { client, api, session: new SessionModel(api, client), router, ...live };
   // With `live`, the WebSocket opens when the session is ready, as in the
@@ -153,6 +157,7 @@ export function makeServices(
     uploads,
     sockets,
     browser,
+    webrtc,
     render: (ui: ComponentChildren) => render(<>{wrap(ui)}</>),
   };
 }
