@@ -71,6 +71,17 @@ serverTest('media signaling: only a joined tab publishes, invalid messages chang
   assert.match(joined.participant_id, /^p[A-Za-z0-9_-]+$/);
   assert.deepEqual(joined.participants, []);
 
+  // Someone else's capability (and a forged one) is refused, and the tab stays without media.
+  const hostPass = await host.client.post(`${API}/meetings/${meeting.id}/join`, {});
+  stranger.send({ type: 'media.join', meeting_id: meeting.id, capability: hostPass.json.capability });
+  assert.equal((await stranger.next('media.refused')).reason, 'other-employee');
+  stranger.send({ type: 'media.join', meeting_id: meeting.id, capability: `${hostPass.json.capability}x` });
+  assert.equal((await stranger.next('media.refused')).reason, 'invalid');
+  stranger.send({ type: 'media.publish', meeting_id: meeting.id, sdp: OFFER, tracks: TRACKS });
+  assert.equal((await stranger.next('media.error')).code, 'not-joined');
+  await stranger.expectNone('media.publish.answer', 200);
+  await stranger.expectNone('media.subscribe.offer', 0);
+
   // Invalid publishes: each answered with media.error, none with an answer.
   const invalid = [
     [{ sdp: 'v=0\r\nthis is not an offer', tracks: TRACKS }, null],
