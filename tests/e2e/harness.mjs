@@ -138,9 +138,26 @@ export const UI = {
     remindersGroup: 'Напомняния',
     reminder: { day: '1 ден преди', hour: '1 час преди', quarter: '15 минути преди', five: '5 минути преди', minute: '1 минута преди' },
     scheduleSubmit: 'Насрочване',
-    join: 'Влизане',
-    inMeeting: 'Вие сте в срещата — видеото идва със следващата версия.',
+    join: 'Влизане', // exact: a prefix of "Влизане в срещата" and "Влизане в моята стая"
+    // The meeting page while this tab is in the meeting.
+    inMeeting: 'Вие сте в срещата.',
+    goToMeeting: 'Към срещата',
+    // The pre-join screen (/meetings/{id}/live).
+    microphone: 'Микрофон',
+    camera: 'Камера',
+    cameraPreview: 'Преглед от камерата',
+    joinMeeting: 'Влизане в срещата',
+    backToMeetingPage: 'Към страницата на срещата',
+    // The room.
+    meetingControls: 'Управление на срещата',
+    participants: 'Участници',
+    ownTile: (name) => `Вие (${name})`,
+    alone: 'Засега сте сами в срещата.',
+    joinedAnnouncement: (name) => `${name} влезе в срещата.`,
+    leftAnnouncement: (name) => `${name} излезе от срещата.`,
     leaveMeeting: 'Излизане от срещата',
+    leftMeeting: 'Излязохте от срещата.',
+    backIntoMeeting: 'Обратно в срещата',
     bell: (unread) => (unread === 0 ? 'Известия' : unread === 1 ? 'Известия: 1 непрочетено' : `Известия: ${unread} непрочетени`),
     notificationsHeading: 'Известия',
     reminderText: (title, time) => `„${title}“ започва след ${time} — `,
@@ -226,8 +243,25 @@ export const UI = {
     reminder: { day: '1 day before', hour: '1 hour before', quarter: '15 minutes before', five: '5 minutes before', minute: '1 minute before' },
     scheduleSubmit: 'Schedule',
     join: 'Join',
-    inMeeting: 'You are in the meeting — the video comes with the next release.',
+    // The meeting page while this tab is in the meeting.
+    inMeeting: 'You are in the meeting.',
+    goToMeeting: 'Go to the meeting',
+    // The pre-join screen (/meetings/{id}/live).
+    microphone: 'Microphone',
+    camera: 'Camera',
+    cameraPreview: 'Camera preview',
+    joinMeeting: 'Join the meeting',
+    backToMeetingPage: 'Back to the meeting page',
+    // The room.
+    meetingControls: 'Meeting controls',
+    participants: 'Participants',
+    ownTile: (name) => `You (${name})`,
+    alone: 'You are the only one here so far.',
+    joinedAnnouncement: (name) => `${name} joined the meeting.`,
+    leftAnnouncement: (name) => `${name} left the meeting.`,
     leaveMeeting: 'Leave the meeting',
+    leftMeeting: 'You have left the meeting.',
+    backIntoMeeting: 'Back into the meeting',
     bell: (unread) => (unread === 0 ? 'Notifications' : `Notifications: ${unread} unread`),
     notificationsHeading: 'Notifications',
     reminderText: (title, time) => `“${title}” starts in ${time} — `,
@@ -594,6 +628,57 @@ export async function signOut(page, lang) {
   await page.getByRole('button', { name: UI[lang].signOut, exact: true }).click();
   await visible(heading1(page, UI[lang].signInHeading));
   await visible(page.getByRole('status').filter({ hasText: UI[lang].signedOutNotice }));
+}
+
+// ---------------------------------------------------------------------------
+// The meeting room (/meetings/{id}/live): every "Join" / "Enter" leads to its
+// pre-join screen, "Join the meeting" there to the room; an accepted call
+// goes straight into the room.
+
+const kLivePath = /\/meetings\/([^/]+)\/live$/;
+
+// The meeting's id in a /meetings/{id}/live address.
+export function liveMeetingId(url) {
+  const match = kLivePath.exec(new URL(url).pathname);
+  assert.ok(match, `${url} is not a meeting room's address`);
+  return decodeURIComponent(match[1]);
+}
+
+// The pre-join screen of the meeting titled `title`.
+export async function expectPreJoin(page, lang, title) {
+  await page.waitForURL(kLivePath);
+  await visible(heading1(page, title));
+  await visible(page.getByRole('button', { name: UI[lang].joinMeeting, exact: true }));
+}
+
+// The toolbar of the room.
+export const roomControls = (page, lang) => page.getByRole('group', { name: UI[lang].meetingControls, exact: true });
+
+// The tile of another participant, by their name.
+export const tileOf = (page, name) => page.getByTestId('tile').filter({ hasText: name });
+
+// In the room: on /meetings/{id}/live, its controls with "Leave the meeting",
+// and `person`'s own tile among the participants. Returns the meeting's id.
+export async function expectInRoom(page, lang, person) {
+  await page.waitForURL(kLivePath);
+  await visible(roomControls(page, lang).getByRole('button', { name: UI[lang].leaveMeeting, exact: true }));
+  const tiles = page.getByRole('list', { name: UI[lang].participants, exact: true });
+  await visible(tiles.getByTestId('self-tile').filter({ hasText: UI[lang].ownTile(person.name) }));
+  return liveMeetingId(page.url());
+}
+
+// "Join the meeting" on the pre-join screen (with the fake camera and
+// microphone the preview opened); ends in the room. Returns the meeting's id.
+export async function joinFromPreJoin(page, lang, person) {
+  await page.getByRole('button', { name: UI[lang].joinMeeting, exact: true }).click();
+  return expectInRoom(page, lang, person);
+}
+
+// "Leave the meeting" in the room's toolbar; ends on "You have left the meeting".
+export async function leaveRoom(page, lang) {
+  await roomControls(page, lang).getByRole('button', { name: UI[lang].leaveMeeting, exact: true }).click();
+  await visible(page.getByRole('status').filter({ hasText: UI[lang].leftMeeting }));
+  await hidden(roomControls(page, lang));
 }
 
 // ---------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 //   a. scheduling a meeting in the UI; the invitees see it in "My meetings"
 //      and get its reminder in the app;
 //   b. knocking on a colleague's personal room, admitted from the owner's tab;
-//   c. a one-to-one call from the directory, accepted in the callee's tab.
+//      both go through the pre-join screen into the room and see each other;
+//   c. a one-to-one call from the directory, accepted in the callee's tab:
+//      both go straight into the room and see each other; one leaves.
 // Each test has its own people, so that one's meetings (an admitted knock
 // and an accepted call open an hour-long ad-hoc meeting) do not make
 // another's people busy or let them in without knocking.
@@ -12,12 +14,18 @@ import {
   assertAccessible,
   assertNoHorizontalScroll,
   e2eSuite,
+  expectInRoom,
+  expectPreJoin,
   firstSignIn,
   heading1,
   hidden,
+  joinFromPreJoin,
+  leaveRoom,
   openMenuIfFolded,
+  tileOf,
   UI,
   visible,
+  waitForText,
 } from './harness.mjs';
 
 // Reminders are looked for every 500 ms instead of every 5 s.
@@ -83,12 +91,13 @@ async function openMyMeetings(page) {
   await visible(heading1(page, ui.meetingsHeading));
 }
 
-// "You are in the meeting" on a meeting's page.
-async function expectInMeeting(page) {
-  await page.waitForURL(/\/meetings\/[^/]+$/);
-  const box = page.getByTestId('in-meeting');
-  await visible(box.getByRole('status').filter({ hasText: ui.inMeeting }));
-  await visible(box.getByRole('button', { name: ui.leaveMeeting, exact: true }));
+// Both are in the same meeting's room, each with the other's tile.
+async function expectTogether(page, person, otherPage, other) {
+  const [id, otherId] = await Promise.all([expectInRoom(page, 'bg', person), expectInRoom(otherPage, 'bg', other)]);
+  assert.equal(id, otherId, `${person.name} and ${other.name} are in different meetings`);
+  await Promise.all([visible(tileOf(page, other.name)), visible(tileOf(otherPage, person.name))]);
+  assert.equal(await page.getByTestId('tile').count(), 1, `${person.name} sees someone else too`);
+  assert.equal(await otherPage.getByTestId('tile').count(), 1, `${other.name} sees someone else too`);
 }
 
 suite.test(
@@ -224,9 +233,19 @@ suite.test('b. a colleague knocks on a personal room; the owner admits them from
   await dialog.getByRole('button', { name: ui.admit, exact: true }).click();
   await hidden(dialog);
 
-  // The knocker is in the meeting of the room.
-  await expectInMeeting(page);
-  await visible(heading1(page, owner.name));
+  // Both reach the pre-join screen of the room's meeting (titled with the
+  // owner's name), the knocker with the pass the admission gave.
+  await Promise.all([expectPreJoin(page, 'bg', owner.name), expectPreJoin(ownerPage, 'bg', owner.name)]);
+  assert.equal(page.url(), ownerPage.url(), 'the knocker and the owner are on different meetings');
+  assert.equal(await page.getByRole('button', { name: ui.join, exact: true }).count(), 0, `"${ui.join}" on the pre-join screen`);
+  await assertAccessible(page, 'the pre-join screen');
+
+  // The knocker goes in first and is alone; then the owner comes in.
+  await joinFromPreJoin(page, 'bg', knocker);
+  await visible(page.getByText(ui.alone, { exact: true }));
+  await joinFromPreJoin(ownerPage, 'bg', owner);
+  await expectTogether(page, knocker, ownerPage, owner);
+  await waitForText(page.getByTestId('live-region'), ui.joinedAnnouncement(owner.name));
 });
 
 suite.test('c. a call from the directory: the callee accepts and both are in the same meeting', async (t) => {
@@ -245,8 +264,19 @@ suite.test('c. a call from the directory: the callee accepts and both are in the
   await assertAccessible(calleePage, 'the incoming call dialog');
   await incoming.getByRole('button', { name: ui.accept, exact: true }).click();
 
-  await Promise.all([expectInMeeting(page), expectInMeeting(calleePage)]);
+  // No pre-join screen: both are in the call's room at once.
+  await expectTogether(page, caller, calleePage, callee);
+  for (const side of [page, calleePage]) {
+    assert.equal(await side.getByRole('button', { name: ui.joinMeeting, exact: true }).count(), 0, 'a pre-join screen after the call');
+  }
   await Promise.all([hidden(outgoing), hidden(incoming)]);
   assert.equal(page.url(), calleePage.url(), 'caller and callee are on different meeting pages');
-  await assertAccessible(calleePage, 'the meeting page, in the meeting');
+  await assertAccessible(calleePage, 'the meeting room');
+
+  // The caller leaves; the callee sees them go and is alone.
+  await leaveRoom(page, 'bg');
+  await hidden(tileOf(calleePage, caller.name));
+  await visible(calleePage.getByText(ui.alone, { exact: true }));
+  await waitForText(calleePage.getByTestId('live-region'), ui.leftAnnouncement(caller.name));
+  await expectInRoom(calleePage, 'bg', callee);
 });
