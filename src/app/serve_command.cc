@@ -166,6 +166,7 @@ int Serve(const Config& config) {
     PrintWelcome(config, port, demo);
   });
   jobs.Stop();  // before the server's I/O contexts go: a job may still post to a socket
+  meeting_media.Stop();  // before the engine goes: its store thread may still call it
   return 0;
 }
 

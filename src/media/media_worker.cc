@@ -127,24 +127,25 @@ void MediaWorker::Leave(std::string participant_id, std::string reason) {
 
 void MediaWorker::CloseRoom(std::string room_id) {
   Post([this, room_id = std::move(room_id)] {
-    const auto room = rooms_.find(room_id);
-    if (room == rooms_.end()) return;
-    while (!room->second->empty()) DropParticipant(*room->second->participants().back(), "closed");
+    // Looked up again each time: dropping the last participant erases the room.
+    for (auto room = rooms_.find(room_id); room != rooms_.end(); room = rooms_.find(room_id)) {
+      DropParticipant(*room->second->participants().back(), "closed");
+    }
   });
 }
 
-SfuCounts MediaWorker::Counts() {
-  auto promise = std::make_shared<std::promise<SfuCounts>>();
-  auto answer = promise->get_future();
-  Post([this, promise] {
-    SfuCounts counts;
-    counts.rooms = rooms_.size();
-    counts.participants = participants_.size();
-    counts.transports = routes_.size();
-    promise->set_value(counts);
-  });
-  if (answer.wait_for(std::chrono::seconds(1)) != std::future_status::ready) return {};
-  return answer.get();
+SfuCounts MediaWorker::Counts() const {
+  SfuCounts counts;
+  counts.rooms = statistics_.rooms.load(std::memory_order_relaxed);
+  counts.participants = statistics_.participants.load(std::memory_order_relaxed);
+  counts.transports = statistics_.transports.load(std::memory_order_relaxed);
+  return counts;
+}
+
+void MediaWorker::PublishCounts() {
+  statistics_.rooms.store(rooms_.size(), std::memory_order_relaxed);
+  statistics_.participants.store(participants_.size(), std::memory_order_relaxed);
+  statistics_.transports.store(routes_.size(), std::memory_order_relaxed);
 }
 
 void MediaWorker::DropParticipant(Participant& participant, std::string_view reason) {
@@ -177,6 +178,7 @@ void MediaWorker::Run() {
     ReceiveDatagrams(now);
     Tick(now);
     Flush();
+    PublishCounts();
   }
 }
 
@@ -186,7 +188,14 @@ void MediaWorker::RunCommands() {
     const std::lock_guard lock(commands_mutex_);
     commands.swap(commands_);
   }
-  for (auto& command : commands) command();
+  for (auto& command : commands) {
+    // One bad command must not end the worker and every room on it.
+    try {
+      command();
+    } catch (const std::exception& error) {
+      spdlog::error("media: a command failed: {}", error.what());
+    }
+  }
 }
 
 void MediaWorker::ReceiveDatagrams(Clock::time_point now) {
@@ -233,7 +242,7 @@ void MediaWorker::HandleStun(std::span<const std::uint8_t> datagram, const Trans
                              Clock::time_point now) {
   const auto message = StunMessage::Parse(datagram);
   const auto ufrag = message ? LocalUfragOf(*message) : std::nullopt;
-  const auto found = ufrag ? by_ufrag_.find(std::string(*ufrag)) : by_ufrag_.end();
+  const auto found = ufrag ? by_ufrag_.find(*ufrag) : by_ufrag_.end();
   if (found == by_ufrag_.end()) {
     // Unknown or stale ufrag: nothing is answered (RFC 8445 §7.3: no response to
     // a request we cannot authenticate), only counted.
@@ -254,9 +263,14 @@ void MediaWorker::HandleStun(std::span<const std::uint8_t> datagram, const Trans
 
 void MediaWorker::SelectAddress(Route& route) {
   const auto selected = route.connection->ice().selected_address();
-  if (route.address) by_address_.erase(*route.address);
+  ForgetAddress(route);
   route.address = selected;
-  if (selected) by_address_[*selected] = route.connection;
+  if (selected) {
+    // An address belongs to one connection: a browser may reuse a port for a new one.
+    auto& owner = by_address_[*selected];
+    if (owner != nullptr && owner != route.connection) routes_.at(owner).address.reset();
+    owner = route.connection;
+  }
   route.connection->AddressSelected([this](auto bytes, const auto& to) { Send(bytes, to); });
 }
 
@@ -264,7 +278,8 @@ void MediaWorker::SelectAddress(Route& route) {
 // Timers
 
 void MediaWorker::Tick(Clock::time_point now) {
-  std::vector<std::pair<Participant*, std::string_view>> gone;
+  // By id: a participant may appear twice (both connections), and the first drop destroys it.
+  std::vector<std::pair<std::string, std::string_view>> gone;
   for (auto& [connection, route] : routes_) {
     const auto timeout = connection->NextDtlsTimeout();
     if (timeout && *timeout <= now) {
@@ -272,15 +287,16 @@ void MediaWorker::Tick(Clock::time_point now) {
     }
     const bool silent =
         route.address ? connection->ice().ConsentExpired(now) : now - route.created_at > kConnectTimeout;
-    if (silent)
-      gone.emplace_back(route.participant, "timeout");
-    else if (connection->failed())
-      gone.emplace_back(route.participant, "failed");
+    const bool stuck = !connection->media_ready() && now - route.created_at > kConnectTimeout;
+    if (silent) {
+      gone.emplace_back(route.participant->id, "timeout");
+    } else if (connection->failed() || stuck) {
+      gone.emplace_back(route.participant->id, "failed");
+    }
   }
-  for (const auto& [participant, reason] : gone) {
-    // One participant may appear twice (both connections).
-    const auto found = participants_.find(participant->id);
-    if (found != participants_.end() && found->second == participant) DropParticipant(*participant, reason);
+  for (const auto& [participant_id, reason] : gone) {
+    const auto found = participants_.find(participant_id);
+    if (found != participants_.end()) DropParticipant(*found->second, reason);
   }
   if (now < next_report_) return;
   next_report_ = now + kReportInterval;
@@ -331,13 +347,24 @@ void MediaWorker::Register(PeerConnection& connection, Participant& owner) {
   by_ufrag_[connection.ice().local_ufrag()] = &connection;
 }
 
+void MediaWorker::ForgetAddress(Route& route) {
+  if (!route.address) return;
+  const auto owner = by_address_.find(*route.address);
+  if (owner != by_address_.end() && owner->second == route.connection) by_address_.erase(owner);
+  route.address.reset();
+}
+
 void MediaWorker::Unregister(PeerConnection& connection) {
   connection.Close([this](auto bytes, const auto& to) { Send(bytes, to); });
   const auto found = routes_.find(&connection);
   if (found == routes_.end()) return;
-  if (found->second.address) by_address_.erase(*found->second.address);
+  ForgetAddress(found->second);
   by_ufrag_.erase(connection.ice().local_ufrag());
   routes_.erase(found);
+}
+
+void MediaWorker::RemoteParametersSet(PeerConnection& connection) {
+  connection.AddressSelected([this](auto bytes, const auto& to) { Send(bytes, to); });
 }
 
 std::uint32_t MediaWorker::NewSsrc() {

@@ -54,8 +54,8 @@ class MediaWorker final : private RoomHost {
   void HandleMessage(std::string participant_id, nlohmann::json message);
   void Leave(std::string participant_id, std::string reason);
   void CloseRoom(std::string room_id);
-  // Waits (at most a second) for the worker's answer.
-  SfuCounts Counts();
+  // As of the worker's last loop (at most ~20 ms old); never waits.
+  SfuCounts Counts() const;
 
   struct Statistics {
     std::atomic<std::uint64_t> datagrams_received{0};
@@ -63,6 +63,9 @@ class MediaWorker final : private RoomHost {
     std::atomic<std::uint64_t> stun_answered{0};
     std::atomic<std::uint64_t> stun_refused{0};  // wrong credentials or malformed: never answered
     std::atomic<std::uint64_t> dropped{0};       // unknown sender, failed SRTP, unknown stream
+    std::atomic<std::size_t> rooms{0};
+    std::atomic<std::size_t> participants{0};
+    std::atomic<std::size_t> transports{0};
   };
   const Statistics& statistics() const { return statistics_; }
 
@@ -90,6 +93,9 @@ class MediaWorker final : private RoomHost {
   void SendReceiverReports(Participant& publisher, Clock::time_point now);
   void DropParticipant(Participant& participant, std::string_view reason);
   void SelectAddress(Route& route);
+  // Drops the route's address from by_address_ if it still leads to this connection.
+  void ForgetAddress(Route& route);
+  void PublishCounts();
   void Flush();
   // A free slot of the send batch (flushing a full one first).
   std::span<std::uint8_t> NextSlot();
@@ -104,6 +110,7 @@ class MediaWorker final : private RoomHost {
   const DtlsCertificate& certificate() const override { return certificate_; }
   void Register(PeerConnection& connection, Participant& owner) override;
   void Unregister(PeerConnection& connection) override;
+  void RemoteParametersSet(PeerConnection& connection) override;
   void RequestKeyframe(Participant& publisher, PublishedTrack& track) override;
   std::uint32_t NewSsrc() override;
 
@@ -126,7 +133,12 @@ class MediaWorker final : private RoomHost {
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;
   std::unordered_map<std::string, Participant*> participants_;
   std::unordered_map<PeerConnection*, Route> routes_;
-  std::unordered_map<std::string, PeerConnection*> by_ufrag_;
+  // Found by the string_view of a STUN USERNAME without building a string.
+  struct UfragHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view ufrag) const noexcept { return std::hash<std::string_view>{}(ufrag); }
+  };
+  std::unordered_map<std::string, PeerConnection*, UfragHash, std::equal_to<>> by_ufrag_;
   std::unordered_map<TransportAddress, PeerConnection*, TransportAddressHash> by_address_;
   std::mt19937 ssrc_random_;
   Clock::time_point next_report_{};

@@ -61,6 +61,8 @@ struct SubscribeSection {
   PublishedTrack* track = nullptr;
   Participant* publisher = nullptr;
   bool negotiated = false;  // the browser's answer accepted it with this track
+  // The SSRC the latest offer showed it sending, 0 when it was offered inactive.
+  std::uint32_t offered_ssrc = 0;
   StreamRewriter rewriter;
 };
 
@@ -76,6 +78,8 @@ struct Participant {
   std::uint64_t publish_answers = 0;
   std::uint64_t offer_version = 0;
   bool offer_outstanding = false;
+  // How many of `sections` the latest offer had (they are only ever appended).
+  std::size_t offered_sections = 0;
   bool offer_needed = false;
 };
 

@@ -8,12 +8,15 @@ PeerConnection::PeerConnection(const DtlsCertificate& certificate) : certificate
 
 void PeerConnection::SetRemoteParameters(const std::string& ufrag, const std::string& pwd,
                                          const std::string& fingerprint, DtlsRole local_role) {
+  // An answer that rejects every section carries no transport: the connection stays as it is.
+  if (fingerprint.empty()) return;
   ice_.SetRemoteCredentials(ufrag, pwd);
   if (dtls_ && fingerprint == remote_fingerprint_ && local_role == local_role_) return;
   remote_fingerprint_ = fingerprint;
   local_role_ = local_role;
   dtls_ = std::make_unique<DtlsSession>(certificate_, local_role, fingerprint);
   dtls_started_ = false;
+  ready_reported_ = false;
   inbound_.reset();
   outbound_.reset();
 }

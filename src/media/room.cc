@@ -1,7 +1,9 @@
 #include "media/room.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
 #include <variant>
 
 #include "crypto/random.h"
@@ -81,7 +83,9 @@ void Room::HandleMessage(Participant& participant, const json& message) {
 }
 
 void Room::Leave(Participant& participant) {
+  const bool had_tracks = !participant.tracks.empty();
   while (!participant.tracks.empty()) RemoveTrack(participant, *participant.tracks.back());
+  if (had_tracks) AnnounceTracks(participant);
   // Stop receiving: the tracks it subscribed to forget its sections.
   for (const auto& section : participant.sections) {
     if (section->track == nullptr) continue;
@@ -94,6 +98,8 @@ void Room::Leave(Participant& participant) {
   std::erase_if(participants_, [&](const auto& p) { return p.get() == &participant; });
   for (const auto& other : participants_) {
     host_.Deliver(*other, {{"type", "media.participant.left"}, {"participant_id", id}});
+    // One offer for all the tracks that went (RemoveTrack only marks it needed).
+    if (other->offer_needed) SendSubscribeOffer(*other);
   }
 }
 
@@ -140,6 +146,7 @@ void Room::Publish(Participant& participant, const json& message) {
     return Refuse(participant, "media.publish", error->code, error->detail);
   }
   auto& negotiation = std::get<PublishNegotiation>(outcome);
+  std::array<bool, 3> source_taken{};  // one microphone, one camera, one screen per tab
   for (const auto& section : negotiation.sections) {
     if (!section.sending) continue;
     const auto source = sources.find(section.mid);
@@ -148,6 +155,9 @@ void Room::Publish(Participant& participant, const json& message) {
     if (!named || KindOfSource(*named) != section.kind) {
       return Refuse(participant, "media.publish", "invalid-message",
                     "Every sending m-section needs its source in tracks, of the same kind.");
+    }
+    if (std::exchange(source_taken[static_cast<std::size_t>(*named)], true)) {
+      return Refuse(participant, "media.publish", "invalid-message", "Each source may be sent once.");
     }
   }
 
@@ -158,6 +168,7 @@ void Room::Publish(Participant& participant, const json& message) {
   ++participant.publish_answers;
   participant.publish->SetRemoteParameters(negotiation.remote_ufrag, negotiation.remote_pwd,
                                            negotiation.remote_fingerprint, negotiation.local_role);
+  host_.RemoteParametersSet(*participant.publish);
   host_.Deliver(participant, {{"type", "media.publish.answer"}, {"sdp", std::move(negotiation.answer_sdp)}});
   ApplyPublishedSections(participant, negotiation.sections, sources);
 }
@@ -186,6 +197,7 @@ void Room::ApplyPublishedSections(Participant& participant, const std::vector<Pu
     if (existing != participant.tracks.end()) {
       if ((*existing)->muted != muted) changed = true;
       (*existing)->muted = muted;
+      SetCodec(**existing, section);  // a renegotiation may change payload types or extension ids
       continue;
     }
     PublishedTrack& track = AddTrack(participant, section, *TrackSourceFromName(entry.at("source").get<std::string>()));
@@ -199,6 +211,17 @@ void Room::ApplyPublishedSections(Participant& participant, const std::vector<Pu
   }
 }
 
+void Room::SetCodec(PublishedTrack& track, const PublishedSection& section) {
+  track.payload_type = section.codec.payload_type;
+  track.out_payload_type = SubscriberPayloadType(section.codec);
+  track.clock_rate = section.codec.clock_rate;
+  track.extension_ids.fill(kIgnoredExtensionId);
+  track.extension_ids[0] = 0;
+  for (const auto& extension : section.extensions) {
+    track.extension_ids[extension.id] = SubscriberExtensionId(extension.uri);
+  }
+}
+
 PublishedTrack& Room::AddTrack(Participant& publisher, const PublishedSection& section, TrackSource source) {
   auto track = std::make_unique<PublishedTrack>();
   track->track_id = publisher.id + "-" + section.mid;
@@ -206,14 +229,7 @@ PublishedTrack& Room::AddTrack(Participant& publisher, const PublishedSection& s
   track->kind = section.kind;
   track->source = source;
   track->ssrc = section.ssrcs.front();
-  track->payload_type = section.codec.payload_type;
-  track->out_payload_type = SubscriberPayloadType(section.codec);
-  track->clock_rate = section.codec.clock_rate;
-  track->extension_ids.fill(kIgnoredExtensionId);
-  track->extension_ids[0] = 0;
-  for (const auto& extension : section.extensions) {
-    track->extension_ids[extension.id] = SubscriberExtensionId(extension.uri);
-  }
+  SetCodec(*track, section);
   PublishedTrack& added = *track;
   publisher.tracks.push_back(std::move(track));
   for (const auto& other : participants_) {
@@ -222,15 +238,16 @@ PublishedTrack& Room::AddTrack(Participant& publisher, const PublishedSection& s
   return added;
 }
 
+// The caller announces the publisher's tracks and sends the subscribers' offers
+// once, after all its changes: one offer per change, not one per removed track.
 void Room::RemoveTrack(Participant& publisher, PublishedTrack& track) {
   for (SubscribeSection* section : track.subscribers) {
     section->track = nullptr;
     section->publisher = nullptr;
     section->negotiated = false;
-    SendSubscribeOffer(*section->subscriber);
+    section->subscriber->offer_needed = true;
   }
   std::erase_if(publisher.tracks, [&](const auto& t) { return t.get() == &track; });
-  AnnounceTracks(publisher);
 }
 
 void Room::Mute(Participant& participant, const json& message) {
@@ -312,7 +329,9 @@ void Room::SendSubscribeOffer(Participant& subscriber) {
                         {"source", TrackSourceName(section->track->source)}});
     }
     offered.push_back(std::move(described));
+    section->offered_ssrc = section->track ? section->ssrc : 0;
   }
+  subscriber.offered_sections = subscriber.sections.size();
   ++subscriber.offer_version;
   subscriber.offer_outstanding = true;
   subscriber.offer_needed = false;
@@ -326,8 +345,9 @@ void Room::SendSubscribeOffer(Participant& subscriber) {
 
 void Room::SubscribeAnswer(Participant& participant, const json& message) {
   const json* sdp = Field(message, "sdp", json::value_t::string);
-  const json* version =
-      message.contains("version") && message["version"].is_number_unsigned() ? &message["version"] : nullptr;
+  const json* version = message.contains("version") && message["version"].is_number_integer() && message["version"] >= 0
+                            ? &message["version"]
+                            : nullptr;
   if (sdp == nullptr || version == nullptr) {
     return Refuse(participant, "media.subscribe.answer", "invalid-message",
                   "media.subscribe.answer needs sdp and version.");
@@ -335,13 +355,16 @@ void Room::SubscribeAnswer(Participant& participant, const json& message) {
   if (!participant.offer_outstanding || version->get<std::uint64_t>() != participant.offer_version) {
     return Refuse(participant, "media.subscribe.answer", "stale-answer", "This answer is not for the latest offer.");
   }
+  // The answer is to the sections as they were offered: sections added since are
+  // not in it, and a section whose track changed since waits for the next answer.
   std::vector<SubscribedSection> offered;
-  for (const auto& section : participant.sections) {
+  for (std::size_t i = 0; i < participant.offered_sections; ++i) {
+    const SubscribeSection& section = *participant.sections[i];
     SubscribedSection described;
-    described.mid = section->mid;
-    described.kind = section->kind;
-    described.active = section->track != nullptr;
-    described.ssrc = section->ssrc;
+    described.mid = section.mid;
+    described.kind = section.kind;
+    described.active = section.offered_ssrc != 0;
+    described.ssrc = section.offered_ssrc;
     offered.push_back(std::move(described));
   }
   auto outcome = ReadSubscribeAnswer(sdp->get<std::string>(), offered);
@@ -351,12 +374,14 @@ void Room::SubscribeAnswer(Participant& participant, const json& message) {
   const auto& negotiation = std::get<SubscribeNegotiation>(outcome);
   participant.subscribe->SetRemoteParameters(negotiation.remote_ufrag, negotiation.remote_pwd,
                                              negotiation.remote_fingerprint, negotiation.local_role);
+  host_.RemoteParametersSet(*participant.subscribe);
   participant.offer_outstanding = false;
   for (const auto& section : participant.sections) {
     const bool accepted = std::find(negotiation.accepted_mids.begin(), negotiation.accepted_mids.end(), section->mid) !=
                           negotiation.accepted_mids.end();
-    const bool newly = accepted && section->track != nullptr && !section->negotiated;
-    section->negotiated = accepted && section->track != nullptr;
+    const bool current = section->track != nullptr && section->offered_ssrc == section->ssrc;
+    const bool newly = accepted && current && !section->negotiated;
+    section->negotiated = accepted && current;
     if (newly && section->kind == MediaKind::kVideo && participant.subscribe->media_ready()) {
       host_.RequestKeyframe(*section->publisher, *section->track);
     }

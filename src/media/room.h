@@ -31,6 +31,9 @@ class RoomHost {
   virtual void Register(PeerConnection& connection, Participant& owner) = 0;
   // Sends close_notify and forgets the connection's routes.
   virtual void Unregister(PeerConnection& connection) = 0;
+  // After the browser's SDP set the connection's remote parameters: as DTLS client,
+  // the handshake may start now if ICE has already selected an address.
+  virtual void RemoteParametersSet(PeerConnection& connection) = 0;
   // Asks the track's publisher for a keyframe (throttled by the worker).
   virtual void RequestKeyframe(Participant& publisher, PublishedTrack& track) = 0;
   virtual std::uint32_t NewSsrc() = 0;
@@ -65,6 +68,7 @@ class Room {
 
   void ApplyPublishedSections(Participant& participant, const std::vector<PublishedSection>& sections,
                               const nlohmann::json& sources);
+  static void SetCodec(PublishedTrack& track, const PublishedSection& section);
   PublishedTrack& AddTrack(Participant& publisher, const PublishedSection& section, TrackSource source);
   void RemoveTrack(Participant& publisher, PublishedTrack& track);
   void Subscribe(Participant& subscriber, Participant& publisher, PublishedTrack& track);

@@ -29,8 +29,10 @@ constexpr std::uint32_t kComponentRtp = 1;
 constexpr std::array<std::string_view, 5> kPublishExtensions = {
     kExtensionAudioLevel, kExtensionAbsSendTime, kExtensionMid, kExtensionRtpStreamId, kExtensionRepairedRtpStreamId};
 // RFC 4585 §4.2, RFC 5104 §7.1, and REMB: the feedback the SFU takes part in.
-// transport-cc is left out: the SFU sends REMB, not transport-wide feedback.
-constexpr std::array<std::string_view, 4> kFeedback = {"nack", "nack pli", "ccm fir", "goog-remb"};
+// transport-cc is left out: the SFU sends REMB, not transport-wide feedback. Plain
+// nack is left out until the SFU answers NACKs from a retransmission buffer: a
+// receiver that asked would wait for retransmissions before asking for a keyframe.
+constexpr std::array<std::string_view, 3> kFeedback = {"nack pli", "ccm fir", "goog-remb"};
 // Opus parameters kept in the publish answer (RFC 7587 §7): everything else, such
 // as stereo=1 or usedtx=1, would ask the browser for more than the SFU forwards.
 constexpr std::array<std::string_view, 2> kOpusParameters = {"minptime", "useinbandfec"};

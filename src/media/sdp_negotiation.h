@@ -87,7 +87,7 @@ struct PublishedSection {
   bool sending = false;
   RtpCodec codec;
   std::vector<NegotiatedExtension> extensions;  // the accepted ones, with the browser's ids
-  std::vector<std::uint32_t> ssrcs;      // from a=ssrc, primary first; RTX/FEC (ssrc-group FID, FEC-FR) left out
+  std::vector<std::uint32_t> ssrcs;             // from a=ssrc, primary first; RTX/FEC (ssrc-group FID, FEC-FR) left out
   std::string msid_stream;
   std::string msid_track;
 };

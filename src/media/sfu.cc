@@ -77,6 +77,12 @@ std::unique_ptr<Sfu> Sfu::Start(const SfuOptions& options, SfuObserver& observer
     announced = IsWildcard(options.bind_address) ? InterfaceAddresses(options.bind_address == "::")
                                                  : std::vector<std::string>{options.bind_address};
   }
+  const std::size_t workers = std::max<std::size_t>(options.workers, 1);
+  if (options.first_port != 0 && options.first_port + workers - 1 > 65535) {
+    *error = fmt::format("media ports {} to {} do not fit below 65536", options.first_port,
+                         options.first_port + workers - 1);
+    return nullptr;
+  }
   auto sfu = std::unique_ptr<Sfu>(new Sfu());
   sfu->internals_ = std::make_unique<Internals>();
   Sfu* raw = sfu.get();
@@ -84,7 +90,7 @@ std::unique_ptr<Sfu> Sfu::Start(const SfuOptions& options, SfuObserver& observer
     const std::lock_guard lock(raw->mutex_);
     raw->worker_of_participant_.erase(id);
   });
-  for (std::size_t i = 0; i < std::max<std::size_t>(options.workers, 1); ++i) {
+  for (std::size_t i = 0; i < workers; ++i) {
     const auto port = options.first_port == 0 ? 0 : static_cast<std::uint16_t>(options.first_port + i);
     auto worker = MediaWorker::Open(options, port, announced, *sfu->internals_->observer, error);
     if (!worker) return nullptr;

@@ -81,7 +81,7 @@ class Sfu {
 
   // The UDP ports of the workers, in order.
   std::vector<std::uint16_t> ports() const;
-  // A consistent count from each worker (waits for each worker's answer).
+  // The workers' counts as of their last loop (never waits).
   SfuCounts Counts() const;
   // Prometheus text for /metrics: rooms, participants, transports, packets.
   std::string RenderMetrics() const;

@@ -22,12 +22,7 @@ MeetingMedia::MeetingMedia(realtime::Hub& hub, MeetingService& meetings, store::
     : hub_(hub), meetings_(meetings), database_(database), store_thread_([this] { RunStoreThread(); }) {}
 
 MeetingMedia::~MeetingMedia() {
-  {
-    const std::lock_guard lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_ready_.notify_one();
-  store_thread_.join();
+  Stop();
 }
 
 void MeetingMedia::Start(media::Sfu& sfu) {
@@ -43,10 +38,53 @@ void MeetingMedia::Start(media::Sfu& sfu) {
     hub_.OnMessage(type, [this](const Peer& peer, const json& message) { Forward(peer, message); });
   }
   hub_.OnMessage("media.leave", [this](const Peer& peer, const json&) { LeaveTab(peer); });
-  hub_.OnClosed([this](const Peer& peer) { LeaveTab(peer); });
+  hub_.OnClosed([this](const Peer& peer) {
+    LeaveTab(peer);
+    const std::lock_guard lock(mutex_);
+    budgets_.erase(peer.get());
+  });
+}
+
+void MeetingMedia::Stop() {
+  {
+    const std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  queue_ready_.notify_one();
+  store_thread_.join();
+  {
+    const std::lock_guard lock(mutex_);
+    sfu_ = nullptr;
+  }
+  // Visits still open end now, not at the next start.
+  database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) {
+    tx.Execute("UPDATE meeting_attendance SET left_at = ?, left_reason = 'server-stopped' WHERE left_at IS NULL",
+               {meetings_.Now()});
+  });
+}
+
+bool MeetingMedia::WithinBudget(const http::WebSocketPeer& peer) {
+  const auto now = std::chrono::steady_clock::now();
+  const std::lock_guard lock(mutex_);
+  auto& budget = budgets_[&peer];
+  if (now - budget.window_start >= kMessageWindow) {
+    budget.window_start = now;
+    budget.used = 0;
+  }
+  return ++budget.used <= kMessagesPerWindow;
+}
+
+void MeetingMedia::RefuseOverBudget(http::WebSocketPeer& peer, const json& message) {
+  realtime::Hub::SendToPeer(peer, {{"type", "media.error"},
+                                   {"meeting_id", TextField(message, "meeting_id")},
+                                   {"request", TextField(message, "type")},
+                                   {"code", "too-many-messages"},
+                                   {"detail", "Too many media messages from this tab; wait a moment."}});
 }
 
 void MeetingMedia::Join(const std::shared_ptr<http::WebSocketPeer>& peer, const json& message) {
+  if (!WithinBudget(*peer)) return RefuseOverBudget(*peer, message);
   const std::string meeting_id = TextField(message, "meeting_id");
   const std::string& employee_id = peer->principal().subject_id;
   const auto check =
@@ -69,12 +107,17 @@ void MeetingMedia::Join(const std::shared_ptr<http::WebSocketPeer>& peer, const 
     const auto employee = database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) {
       return identity::EmployeeRepository::FindById(tx, employee_id);
     });
+    // Admitted only if the tab has not left meanwhile; under the lock, so a leave
+    // that comes later finds the participant in the engine (Join only queues).
+    const std::lock_guard lock(mutex_);
+    if (sfu_ == nullptr || !members_.contains(participant_id)) return;
     sfu_->Join(meeting_id, participant_id,
                {{"employee_id", employee_id}, {"name", employee ? employee->name : std::string()}});
   });
 }
 
 void MeetingMedia::Forward(const std::shared_ptr<http::WebSocketPeer>& peer, const json& message) {
+  if (!WithinBudget(*peer)) return RefuseOverBudget(*peer, message);
   const std::string meeting_id = TextField(message, "meeting_id");
   std::string participant_id;
   {
@@ -90,7 +133,8 @@ void MeetingMedia::Forward(const std::shared_ptr<http::WebSocketPeer>& peer, con
                                       {"detail", "This tab has not joined that meeting's media."}});
     return;
   }
-  sfu_->HandleMessage(participant_id, message);
+  const std::lock_guard lock(mutex_);
+  if (sfu_ != nullptr) sfu_->HandleMessage(participant_id, message);
 }
 
 void MeetingMedia::LeaveTab(const std::shared_ptr<http::WebSocketPeer>& peer) {
@@ -100,27 +144,32 @@ void MeetingMedia::LeaveTab(const std::shared_ptr<http::WebSocketPeer>& peer) {
     const std::lock_guard lock(mutex_);
     tabs_.erase(peer.get());
     members_.erase(participant_id);
+    if (sfu_ != nullptr) sfu_->Leave(participant_id);
   }
   hub_.ClearInMeeting(peer);
-  sfu_->Leave(participant_id);
 }
 
 void MeetingMedia::LeaveMeeting(const std::string& employee_id, const std::string& meeting_id) {
-  std::vector<std::string> leaving;
+  std::vector<std::shared_ptr<http::WebSocketPeer>> tabs;
   {
     const std::lock_guard lock(mutex_);
     for (auto it = members_.begin(); it != members_.end();) {
-      if (it->second.employee_id == employee_id && it->second.meeting_id == meeting_id) {
-        leaving.push_back(it->first);
-        std::erase_if(tabs_, [&](const auto& tab) { return tab.second == it->first; });
-        it = members_.erase(it);
-      } else {
+      if (it->second.employee_id != employee_id || it->second.meeting_id != meeting_id) {
         ++it;
+        continue;
       }
+      if (auto peer = it->second.peer.lock()) {
+        tabs_.erase(peer.get());
+        tabs.push_back(std::move(peer));
+      }
+      if (sfu_ != nullptr) sfu_->Leave(it->first);
+      it = members_.erase(it);
     }
   }
   hub_.LeaveMeeting(employee_id, meeting_id);
-  for (const auto& participant_id : leaving) sfu_->Leave(participant_id);
+  for (const auto& peer : tabs) {
+    realtime::Hub::SendToPeer(*peer, {{"type", "media.left"}, {"meeting_id", meeting_id}, {"reason", "left"}});
+  }
 }
 
 std::string MeetingMedia::ParticipantOf(const http::WebSocketPeer& peer) const {
@@ -168,12 +217,13 @@ void MeetingMedia::ParticipantLeft(const std::string& room_id, const std::string
     const auto member = members_.find(participant_id);
     if (member != members_.end()) {
       peer = member->second.peer.lock();
-      if (peer) tabs_.erase(peer.get());
+      // The tab's entry is erased only if it is still this participant's.
+      if (peer) std::erase_if(tabs_, [&](const auto& tab) { return tab.second == participant_id; });
       members_.erase(member);
     }
   }
   if (peer) {
-    hub_.ClearInMeeting(peer);
+    if (ParticipantOf(*peer).empty()) hub_.ClearInMeeting(peer);
     realtime::Hub::SendToPeer(*peer, {{"type", "media.left"}, {"meeting_id", room_id}, {"reason", reason}});
   }
   OnStoreThread([this, participant_id, reason = std::string(reason)] {

@@ -13,6 +13,7 @@
 // Thread-safe. Attach the engine before serving starts.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,7 +42,12 @@ class MeetingMedia final : public media::SfuObserver {
   // the WebSocket handlers. Before serving starts.
   void Start(media::Sfu& sfu);
 
-  // Every tab of the employee leaves the meeting's media (POST /meetings/{id}/leave).
+  // Before the engine goes: finishes the queued store work, forgets the engine and
+  // ends the visits still open. Idempotent; the destructor calls it too.
+  void Stop();
+
+  // Every tab of the employee leaves the meeting's media (POST /meetings/{id}/leave);
+  // each tab is told with media.left.
   void LeaveMeeting(const std::string& employee_id, const std::string& meeting_id);
   // GET /meetings/{id}/attendance: for anyone who may see the meeting.
   http::Result<nlohmann::json> Attendance(const std::string& actor_id, const std::string& meeting_id);
@@ -59,6 +65,17 @@ class MeetingMedia final : public media::SfuObserver {
     std::string meeting_id;
     std::string employee_id;
   };
+  // Per tab, at most kMessagesPerWindow media.* messages in kMessageWindow: each one
+  // may cost the engine work for every participant of the room.
+  static constexpr int kMessagesPerWindow = 40;
+  static constexpr std::chrono::seconds kMessageWindow{5};
+  struct Budget {
+    std::chrono::steady_clock::time_point window_start{};
+    int used = 0;
+  };
+  bool WithinBudget(const http::WebSocketPeer& peer);
+  static void RefuseOverBudget(http::WebSocketPeer& peer, const nlohmann::json& message);
+
   void Join(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
   void Forward(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
   void LeaveTab(const std::shared_ptr<http::WebSocketPeer>& peer);
@@ -71,11 +88,11 @@ class MeetingMedia final : public media::SfuObserver {
   realtime::Hub& hub_;
   MeetingService& meetings_;
   store::Database& database_;
-  media::Sfu* sfu_ = nullptr;
-
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Member> members_;                   // GUARDED_BY(mutex_) participant id →
+  media::Sfu* sfu_ = nullptr;                        // GUARDED_BY(mutex_) once serving; null after Stop
+  std::unordered_map<std::string, Member> members_;  // GUARDED_BY(mutex_) participant id →
   std::unordered_map<const http::WebSocketPeer*, std::string> tabs_;  // GUARDED_BY(mutex_) → participant id
+  std::unordered_map<const http::WebSocketPeer*, Budget> budgets_;    // GUARDED_BY(mutex_)
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
