@@ -54,6 +54,9 @@ export type ServerEvent =
   | { type: 'meeting.chat'; meeting_id: Id; message: ChatMessage }
   | { type: 'media.joined'; meeting_id: Id; participant_id: Id; participants: MediaParticipant[] }
   | { type: 'media.refused'; meeting_id: Id; reason: MediaRefusal }
+  // The server ended this tab's part: left elsewhere (POST …/leave), no
+  // connectivity for 30 s (timeout), a failed connection, a closed room.
+  | { type: 'media.left'; meeting_id: Id; reason: string }
   | { type: 'media.participant.joined'; meeting_id: Id; participant: MediaParticipant }
   | { type: 'media.participant.left'; meeting_id: Id; participant_id: Id }
   | { type: 'media.tracks'; meeting_id: Id; participant_id: Id; tracks: MediaTrackInfo[] }

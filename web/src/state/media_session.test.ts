@@ -100,4 +100,16 @@ describe('MediaSession', () => {
     expect(media.state.get()).toEqual({ phase: 'refused', meetingId: 'm1', reason: 'bad-signature' });
     expect(conference?.closed).toBe(true);
   });
+
+  it('leaves when the server ends the participation, and not for another meeting', async () => {
+    const { media, sockets } = setup();
+    await media.joinMeeting('m1');
+    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1', participant_id: 'p1', participants: [] });
+    const conference = media.conference.get();
+    sockets.last().receive({ type: 'media.left', meeting_id: 'm2', reason: 'timeout' });
+    expect(media.state.get().phase).toBe('in');
+    sockets.last().receive({ type: 'media.left', meeting_id: 'm1', reason: 'timeout' });
+    expect(media.state.get()).toEqual({ phase: 'left', meetingId: 'm1' });
+    expect(conference?.closed).toBe(true);
+  });
 });

@@ -65,6 +65,13 @@ export class MediaSession {
         this.state.set({ phase: 'refused', meetingId: state.meetingId, reason: event.reason });
       }
     });
+    realtime.on('media.left', (event) => {
+      const state = this.state.get();
+      if (state.phase === 'in' && sameId(state.meetingId, event.meeting_id)) {
+        this.closeConference();
+        this.state.set({ phase: 'left', meetingId: state.meetingId });
+      }
+    });
     realtime.reconnections.subscribe(() => {
       const state = this.state.get();
       if (state.phase === 'connecting' || state.phase === 'in') {
