@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "media/media_worker.h"
@@ -17,6 +19,26 @@ namespace {
 
 bool IsWildcard(const std::string& address) {
   return address == "0.0.0.0" || address == "::" || address.empty();
+}
+
+// The listen address as an IP literal: a name ("localhost") is resolved, IPv4 first.
+std::optional<std::string> NumericAddress(const std::string& host) {
+  if (IsWildcard(host)) return host.empty() ? std::string("0.0.0.0") : host;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return std::nullopt;
+  std::optional<std::string> best;
+  for (const addrinfo* entry = found; entry != nullptr; entry = entry->ai_next) {
+    std::array<char, NI_MAXHOST> text{};
+    if (getnameinfo(entry->ai_addr, entry->ai_addrlen, text.data(), text.size(), nullptr, 0, NI_NUMERICHOST) != 0) {
+      continue;
+    }
+    if (!best || entry->ai_family == AF_INET) best = std::string(text.data());
+    if (entry->ai_family == AF_INET) break;
+  }
+  freeaddrinfo(found);
+  return best;
 }
 
 // The machine's addresses a browser could reach: up, not link-local; loopback
@@ -71,7 +93,14 @@ struct Sfu::Internals {
   std::unique_ptr<ForgettingObserver> observer;
 };
 
-std::unique_ptr<Sfu> Sfu::Start(const SfuOptions& options, SfuObserver& observer, std::string* error) {
+std::unique_ptr<Sfu> Sfu::Start(const SfuOptions& requested, SfuObserver& observer, std::string* error) {
+  SfuOptions options = requested;
+  const auto bind_address = NumericAddress(options.bind_address);
+  if (!bind_address) {
+    *error = fmt::format("cannot resolve the media address \"{}\"", options.bind_address);
+    return nullptr;
+  }
+  options.bind_address = *bind_address;
   std::vector<std::string> announced = options.announced_addresses;
   if (announced.empty()) {
     announced = IsWildcard(options.bind_address) ? InterfaceAddresses(options.bind_address == "::")

@@ -25,8 +25,8 @@
 namespace egovbox::media {
 
 struct SfuOptions {
-  std::string bind_address = "0.0.0.0";
-  std::uint16_t first_port = 8443;  // 0: any free port per worker (tests)
+  std::string bind_address = "0.0.0.0";  // an IP literal or a name (resolved, IPv4 first)
+  std::uint16_t first_port = 8443;       // 0: any free port per worker (tests)
   std::size_t workers = 1;
   // The addresses offered to browsers as host candidates. Empty: the bind address,
   // or, for a wildcard bind, every address of the machine's interfaces.
