@@ -4,6 +4,8 @@
 #include <bit>
 #include <limits>
 
+#include "media/byte_order.h"
+
 namespace egovbox::media {
 namespace {
 
@@ -33,36 +35,9 @@ constexpr std::uint8_t kSdesEnd = 0;
 constexpr std::uint8_t kSdesCname = 1;
 constexpr std::size_t kMaxSdesText = 255;
 
-std::uint16_t ReadUint16(const std::uint8_t* at) {
-  return static_cast<std::uint16_t>(at[0] << 8U | at[1]);
-}
-
-std::uint32_t ReadUint24(const std::uint8_t* at) {
-  return std::uint32_t{at[0]} << 16U | std::uint32_t{at[1]} << 8U | at[2];
-}
-
-std::uint32_t ReadUint32(const std::uint8_t* at) {
-  return std::uint32_t{at[0]} << 24U | ReadUint24(at + 1);
-}
-
 std::int32_t SignExtend24(std::uint32_t value) {
   return (value & kSign24Bit) != 0 ? static_cast<std::int32_t>(value) - static_cast<std::int32_t>(kUint24Range)
                                    : static_cast<std::int32_t>(value);
-}
-
-void WriteUint16(std::uint8_t* at, std::uint16_t value) {
-  at[0] = static_cast<std::uint8_t>(value >> 8U);
-  at[1] = static_cast<std::uint8_t>(value);
-}
-
-void WriteUint24(std::uint8_t* at, std::uint32_t value) {
-  at[0] = static_cast<std::uint8_t>(value >> 16U);
-  WriteUint16(at + 1, static_cast<std::uint16_t>(value));
-}
-
-void WriteUint32(std::uint8_t* at, std::uint32_t value) {
-  WriteUint16(at, static_cast<std::uint16_t>(value >> 16U));
-  WriteUint16(at + 2, static_cast<std::uint16_t>(value));
 }
 
 // RFC 3550 §6.4.1: V=2, P=0, the count (or FMT), the type, the length in 32-bit

@@ -1,5 +1,7 @@
 #include "media/rtp_packet.h"
 
+#include "media/byte_order.h"
+
 namespace egovbox::media {
 namespace {
 
@@ -13,24 +15,6 @@ constexpr std::uint16_t kTwoByteProfile = 0x1000;
 constexpr std::uint16_t kTwoByteProfileMask = 0xFFF0;
 constexpr std::uint8_t kOneByteStopId = 15;
 constexpr std::size_t kMaxTextExtensionSize = 255;
-
-std::uint16_t ReadUint16(const std::uint8_t* at) {
-  return static_cast<std::uint16_t>(at[0] << 8U | at[1]);
-}
-
-std::uint32_t ReadUint32(const std::uint8_t* at) {
-  return std::uint32_t{at[0]} << 24U | std::uint32_t{at[1]} << 16U | std::uint32_t{at[2]} << 8U | at[3];
-}
-
-void WriteUint16(std::uint8_t* at, std::uint16_t value) {
-  at[0] = static_cast<std::uint8_t>(value >> 8U);
-  at[1] = static_cast<std::uint8_t>(value);
-}
-
-void WriteUint32(std::uint8_t* at, std::uint32_t value) {
-  WriteUint16(at, static_cast<std::uint16_t>(value >> 16U));
-  WriteUint16(at + 2, static_cast<std::uint16_t>(value));
-}
 
 RtpExtensionProfile ProfileOf(std::uint16_t bits) {
   if (bits == kOneByteProfile) return RtpExtensionProfile::kOneByte;

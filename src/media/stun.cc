@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "crypto/digest.h"
+#include "media/byte_order.h"
 #include "media/crc32.h"
 
 namespace egovbox::media {
@@ -13,24 +14,6 @@ namespace {
 constexpr std::uint32_t kFingerprintXor = 0x5354554e;
 constexpr std::size_t kAttributeHeaderSize = 4;
 constexpr std::size_t kMaxUsernameSize = 508;  // RFC 8489 §14.3: fewer than 509 bytes
-
-std::uint16_t ReadUint16(const std::uint8_t* at) {
-  return static_cast<std::uint16_t>(at[0] << 8U | at[1]);
-}
-
-std::uint32_t ReadUint32(const std::uint8_t* at) {
-  return std::uint32_t{at[0]} << 24U | std::uint32_t{at[1]} << 16U | std::uint32_t{at[2]} << 8U | at[3];
-}
-
-void WriteUint16(std::uint8_t* at, std::uint16_t value) {
-  at[0] = static_cast<std::uint8_t>(value >> 8U);
-  at[1] = static_cast<std::uint8_t>(value);
-}
-
-void WriteUint32(std::uint8_t* at, std::uint32_t value) {
-  WriteUint16(at, static_cast<std::uint16_t>(value >> 16U));
-  WriteUint16(at + 2, static_cast<std::uint16_t>(value));
-}
 
 std::span<const std::uint8_t> AsBytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
