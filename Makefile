@@ -8,7 +8,7 @@ BINARY := $(BUILD_DIR)/egovbox
 DATA_DIR ?= data
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
-FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun rtp rtcp sdp
+FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun rtp rtcp sdp form_body
 
 .PHONY: run build deps native web test unit fuzz-native integration e2e web-test bench-http bench-realtime fuzz lint format clean
 

@@ -14,6 +14,7 @@
 #include "http/dispatcher.h"
 #include "http/problem_catalog.h"
 #include "identity/personal_code.h"
+#include "integrations/oidc_keys.h"
 #include "store/migrator.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -202,6 +203,18 @@ int RotateDocumentsKey(const Config& config, const AdminOptions& options) {
   return failed == 0 ? 0 : 1;
 }
 
+// Makes a new OIDC signing key; the old one stays published as the previous key.
+// A running server picks the new key up at its next use of the keys.
+int RotateOidcKey(const Config& config, const AdminOptions& options) {
+  const auto rotation = integrations::OidcKeySet::Rotate(config.data_dir / "keys" / "oidc");
+  json out = {{"kid", rotation.kid}, {"previous_kid", rotation.previous_kid ? json(*rotation.previous_kid) : json()}};
+  Emit(out, options,
+       rotation.previous_kid ? fmt::format("OIDC signing key {}; the previous key {} stays published", rotation.kid,
+                                           *rotation.previous_kid)
+                             : fmt::format("OIDC signing key {}", rotation.kid));
+  return 0;
+}
+
 }  // namespace
 
 void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_flags, std::function<int()>& run) {
@@ -294,6 +307,15 @@ void AddAdminCommands(CLI::App& cli, std::map<std::string, std::string>& config_
   common(rotate);
   rotate->callback([&config_flags, &run, options] {
     run = [&config_flags, options] { return RotateDocumentsKey(LoadConfig(config_flags), *options); };
+  });
+
+  auto* oidc = admin->add_subcommand("oidc", "The OpenID Connect provider");
+  oidc->require_subcommand(1);
+  auto* rotate_oidc = oidc->add_subcommand(
+      "rotate-key", "Make a new ID-token signing key; the current one stays published until the next rotation");
+  common(rotate_oidc);
+  rotate_oidc->callback([&config_flags, &run, options] {
+    run = [&config_flags, options] { return RotateOidcKey(LoadConfig(config_flags), *options); };
   });
 }
 

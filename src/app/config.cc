@@ -186,6 +186,7 @@ const std::vector<SettingInfo>& Settings() {
       {"mail_from_name", "eGov box", "Sender name of e-mails."},
       {"capability_ttl", "2m", "How long a media capability (the pass into a meeting's media) is valid."},
       {"call_ring_time", "30s", "How long a one-to-one call rings before it is missed."},
+      {"oidc_code_ttl", "60s", "How long an OpenID Connect authorization code may wait to be exchanged."},
       {"reminder_interval", "5s", "How often due reminders are looked for."},
       {"ws_idle_timeout", "60s", "A silent WebSocket is pinged at half this time and closed after it."},
       {"ws_max_queued_bytes", "262144", "Bytes waiting to go to one WebSocket at most; a slower client is dropped."},
@@ -309,6 +310,7 @@ Config LoadConfig(const std::map<std::string, std::string>& flags) {
   }
   config.capability_ttl_seconds = std::max<std::int64_t>(1, layers.Duration("capability_ttl").count() / 1000);
   config.call_ring_seconds = std::max<std::int64_t>(1, layers.Duration("call_ring_time").count() / 1000);
+  config.oidc_code_ttl_seconds = std::max<std::int64_t>(1, layers.Duration("oidc_code_ttl").count() / 1000);
   config.reminder_interval = std::max(std::chrono::milliseconds(100), layers.Duration("reminder_interval"));
   config.websocket_idle_timeout = std::max(std::chrono::milliseconds(1000), layers.Duration("ws_idle_timeout"));
   config.websocket_max_queued_bytes = static_cast<std::size_t>(layers.Integer("ws_max_queued_bytes", 4096, 1LL << 30));

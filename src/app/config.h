@@ -52,6 +52,7 @@ struct Config {
   notify::MailSettings mail;
   std::int64_t capability_ttl_seconds = 0;
   std::int64_t call_ring_seconds = 0;
+  std::int64_t oidc_code_ttl_seconds = 0;
   std::chrono::milliseconds reminder_interval{};
   std::chrono::milliseconds websocket_idle_timeout{};
   std::size_t websocket_max_queued_bytes = 0;

@@ -20,6 +20,8 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "identity/identity_routes.h"
+#include "integrations/integrations_routes.h"
+#include "integrations/oidc_routes.h"
 #include "media/sfu.h"
 #include "meetings/meetings_routes.h"
 #include "notify/notify_routes.h"
@@ -122,10 +124,14 @@ int Serve(const Config& config) {
   meetings::AddMeetingChatRoutes(router, services.chat());
   notify::AddNotifyRoutes(router, services.notifications());
   documents::AddDocumentsRoutes(router, services.documents());
+  integrations::AddOidcRoutes(router, services.oidc(), services.sessions());
+  // Last: it lets API tokens call some of the routes added above (Route::scopes).
+  integrations::AddIntegrationsRoutes(router, services.integrations());
   meetings::LoadPresenceChoices(services.database(), services.hub());
   const http::StaticFiles static_files(config.web_root);
   if (static_files.file_count() <= 1) spdlog::warn("web app not found in {}; run make build", config.web_root.string());
-  const http::Dispatcher dispatcher(router, services.sessions(), static_files);
+  const http::Dispatcher dispatcher(router, services.sessions(), static_files, &services.api_tokens(),
+                                    &services.frame_sources());
 
   http::ServerOptions options;
   options.host = config.listen_host;
@@ -156,16 +162,20 @@ int Serve(const Config& config) {
   });
   jobs.Add("document-scans", config.clamd_retry_interval, [&services] { services.documents().RetryPendingScans(); });
   jobs.Add("document-purge", std::chrono::hours(1), [&services] { services.documents().PurgeDeleted(); });
+  jobs.Add("oidc-purge", std::chrono::hours(1), [&services] { services.oidc().PurgeExpired(); });
   services.outbox().Start();
 
   http::Server server(options, dispatcher, metrics, &services.hub());
   server.Run([&](std::uint16_t port) {
-    if (config.public_url.empty()) services.messenger().SetPublicUrl(fmt::format("https://localhost:{}", port));
+    if (config.public_url.empty()) {
+      services.messenger().SetPublicUrl(fmt::format("https://localhost:{}", port));
+      services.oidc().SetIssuer(fmt::format("https://localhost:{}", port));  // the OIDC issuer
+    }
     jobs.Start();  // after the URL is set: the reminders' e-mails carry it
     spdlog::info("listening on {}:{} (data: {})", config.listen_host, port, config.data_dir.string());
     PrintWelcome(config, port, demo);
   });
-  jobs.Stop();  // before the server's I/O contexts go: a job may still post to a socket
+  jobs.Stop();           // before the server's I/O contexts go: a job may still post to a socket
   meeting_media.Stop();  // before the engine goes: its store thread may still call it
   return 0;
 }

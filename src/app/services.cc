@@ -7,6 +7,8 @@
 #include "documents/documents_routes.h"
 #include "identity/identity_routes.h"
 #include "identity/totp.h"
+#include "integrations/integrations_routes.h"
+#include "integrations/oidc_routes.h"
 #include "meetings/meetings_routes.h"
 #include "meetings/sofia_time.h"
 #include "notify/notify_routes.h"
@@ -54,6 +56,12 @@ std::unique_ptr<documents::ClamdClient> Scanner(const Config& config) {
   return std::make_unique<documents::ClamdClient>(config.clamd_address, config.clamd_timeout);
 }
 
+integrations::OidcSettings OidcSettingsOf(const Config& config) {
+  integrations::OidcSettings settings;
+  if (config.oidc_code_ttl_seconds > 0) settings.code_ttl_seconds = config.oidc_code_ttl_seconds;
+  return settings;
+}
+
 }  // namespace
 
 void InitializeLibraries() {
@@ -64,6 +72,8 @@ void InitializeLibraries() {
   meetings::RegisterMeetingsProblems();
   notify::RegisterNotifyProblems();
   documents::RegisterDocumentsProblems();
+  integrations::RegisterIntegrationsProblems();
+  integrations::RegisterOidcProblems();
 }
 
 Services::Services(const Config& config, std::size_t connections)
@@ -89,6 +99,14 @@ Services::Services(const Config& config, std::size_t connections)
       blobs_(config.data_dir / "documents", LoadDocumentKeys(config)),
       documents_(*database_, audit_, notifications_, blobs_, file_types_, Scanner(config),
                  {config.documents_max_bytes, config.documents_quota_bytes, config.documents_allowed_types,
-                  documents::DocumentSettings{}.restore_seconds}) {}
+                  documents::DocumentSettings{}.restore_seconds}),
+      integrations_(*database_, audit_, frame_sources_),
+      api_tokens_(*database_, audit_),
+      oidc_keys_(config.data_dir / "keys" / "oidc"),
+      oidc_(*database_, audit_, oidc_keys_,
+            integrations::PairwiseSubjects::FromKeyFile(config.data_dir / "keys" / "oidc" / "pairwise.key"),
+            OidcSettingsOf(config)) {
+  oidc_.SetIssuer(config.public_url);
+}
 
 }  // namespace egovbox::app

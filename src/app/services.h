@@ -1,6 +1,6 @@
 // Everything a command needs from the data directory: the store (migrated), the
-// audit log, the hub, notifications and mail, and the identity, meetings and
-// documents services, built once and owned here. `serve` and
+// audit log, the hub, notifications and mail, and the identity, meetings,
+// documents and integrations services, built once and owned here. `serve` and
 // `admin` both start from this, so they act on the data the same way.
 #pragma once
 
@@ -17,6 +17,9 @@
 #include "identity/employee_service.h"
 #include "identity/login_throttle.h"
 #include "identity/session_service.h"
+#include "integrations/api_token_authenticator.h"
+#include "integrations/integration_service.h"
+#include "integrations/oidc_provider.h"
 #include "meetings/call_service.h"
 #include "meetings/meeting_chat.h"
 #include "meetings/meeting_service.h"
@@ -52,6 +55,11 @@ class Services {
   meetings::MeetingChat& chat() { return chat_; }
   documents::BlobStore& blobs() { return blobs_; }
   documents::DocumentService& documents() { return documents_; }
+  // The CSP's frame-src, kept by the integrations service, read by the dispatcher.
+  http::FrameSources& frame_sources() { return frame_sources_; }
+  integrations::IntegrationService& integrations() { return integrations_; }
+  integrations::ApiTokenAuthenticator& api_tokens() { return api_tokens_; }
+  integrations::OidcProvider& oidc() { return oidc_; }
 
  private:
   std::unique_ptr<store::Database> database_;
@@ -75,6 +83,11 @@ class Services {
   documents::BlobStore blobs_;
   documents::FileTypeDetector file_types_;
   documents::DocumentService documents_;
+  http::FrameSources frame_sources_;
+  integrations::IntegrationService integrations_;
+  integrations::ApiTokenAuthenticator api_tokens_;
+  integrations::OidcKeySet oidc_keys_;
+  integrations::OidcProvider oidc_;
 };
 
 // Call once before anything else: libsodium, liboath, libical, the problem texts.

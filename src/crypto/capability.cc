@@ -1,16 +1,13 @@
 #include "crypto/capability.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "crypto/key_file.h"
 #include "crypto/random.h"
 
 namespace egovbox::crypto {
@@ -19,28 +16,6 @@ namespace {
 constexpr std::string_view kVersionPrefix = "v1.";
 constexpr std::size_t kKeyBytes = 32;
 
-std::string ReadKey(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (key.size() != kKeyBytes) throw std::runtime_error("capability key " + file.string() + " is not 32 bytes");
-  return key;
-}
-
-// Written under a temporary name and renamed, so a crash never leaves a short key.
-void WriteNewKey(const std::filesystem::path& file) {
-  std::filesystem::create_directories(file.parent_path());
-  chmod(file.parent_path().c_str(), 0700);
-  const auto temporary = file.string() + ".tmp";
-  const std::string key = RandomBytes(kKeyBytes);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write " + temporary);
-  const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), file.c_str()) != 0) {
-    throw std::runtime_error("cannot write " + file.string());
-  }
-}
-
 }  // namespace
 
 CapabilitySigner::CapabilitySigner(std::string key) : key_(std::move(key)) {
@@ -48,8 +23,7 @@ CapabilitySigner::CapabilitySigner(std::string key) : key_(std::move(key)) {
 }
 
 CapabilitySigner CapabilitySigner::FromKeyFile(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) WriteNewKey(file);
-  return CapabilitySigner(ReadKey(file));
+  return CapabilitySigner(LoadOrCreateKey(file, kKeyBytes, "the capability key"));
 }
 
 std::string CapabilitySigner::Mac(std::string_view signed_part) const {

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "crypto/digest.h"
 #include "http/problem_catalog.h"
 #include "http/security_headers.h"
@@ -20,10 +23,30 @@ bool OriginMatchesHost(std::string_view origin, std::string_view host) {
   return origin.substr(scheme_end + 3) == host;
 }
 
+// The token of "Authorization: Bearer <token>" (RFC 6750 §2.1; the scheme is
+// case-insensitive); nullopt for any other or no Authorization header.
+std::optional<std::string_view> BearerToken(const Request& request) {
+  constexpr std::string_view kScheme = "bearer ";
+  const std::string_view value = request.Header("authorization");
+  if (value.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return std::nullopt;
+  }
+  std::string_view token = value.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
 }  // namespace
 
-Dispatcher::Dispatcher(const Router& router, Authenticator& authenticator, const StaticFiles& static_files)
-    : router_(router), authenticator_(authenticator), static_files_(static_files) {}
+Dispatcher::Dispatcher(const Router& router, Authenticator& authenticator, const StaticFiles& static_files,
+                       BearerAuthenticator* bearer, const FrameSources* frame_sources)
+    : router_(router),
+      authenticator_(authenticator),
+      static_files_(static_files),
+      bearer_(bearer),
+      frame_sources_(frame_sources) {}
 
 Response Dispatcher::Handle(Request& request, std::string& route_label) const {
   Response response = *Guarded(request, route_label, Mode::kBlocking);
@@ -63,7 +86,7 @@ Result<Principal> Dispatcher::AuthenticateUpgrade(Request& request) const {
 Response Dispatcher::RenderedProblem(const Problem& problem, Language language) const {
   Response response = Response::FromProblem(problem);
   RenderProblem(response, language);
-  AddSecurityHeaders(response, true);
+  AddSecurityHeaders(response, true, frame_sources_);
   return response;
 }
 
@@ -81,7 +104,7 @@ std::optional<Response> Dispatcher::Guarded(Request& request, std::string& route
   }
   if (!response) return std::nullopt;
   if (response->problem) RenderProblem(*response, request.language);
-  AddSecurityHeaders(*response, IsApiPath(request.path) || response->problem.has_value());
+  AddSecurityHeaders(*response, IsApiPath(request.path) || response->problem.has_value(), frame_sources_);
   return response;
 }
 
@@ -104,10 +127,44 @@ std::optional<Response> Dispatcher::Route(Request& request, std::string& route_l
   route_label = route.pattern;
   request.path_params = std::move(match.params);
   bool undecided = false;
-  if (auto problem = CheckAccess(request, route, mode, undecided)) return Response::FromProblem(std::move(*problem));
+  if (auto problem = CheckAccess(request, route, mode, undecided)) {
+    return Recorded(request, route, Response::FromProblem(std::move(*problem)));
+  }
   if (undecided) return std::nullopt;
   if (mode == Mode::kWithoutBlocking) return route.inline_handler(request);
-  return route.handler(request);
+  return Recorded(request, route, route.handler(request));
+}
+
+Response Dispatcher::Recorded(const Request& request, const http::Route& route, Response response) const {
+  if (bearer_ != nullptr && request.principal && request.principal->ViaBearerToken()) {
+    bearer_->Record(request, route.pattern, response.problem ? response.problem->status : response.status);
+  }
+  return response;
+}
+
+std::optional<Problem> Dispatcher::CheckBearer(Request& request, const http::Route& route,
+                                               std::string_view token) const {
+  auto principal = bearer_->AuthenticateBearer(request, token);
+  if (!principal) return principal.problem();
+  request.principal = std::move(*principal);
+  const auto& granted = request.principal->scopes;
+  const bool allowed = std::any_of(route.scopes.begin(), route.scopes.end(), [&](const std::string& scope) {
+    return std::find(granted.begin(), granted.end(), scope) != granted.end();
+  });
+  if (!allowed) {
+    // RFC 6750 §3.1: insufficient_scope, with the scope the route needs.
+    std::string challenge = R"(Bearer error="insufficient_scope")";
+    std::string needed;
+    for (const auto& scope : route.scopes) needed += (needed.empty() ? "" : " ") + scope;
+    if (!needed.empty()) challenge += R"(, scope=")" + needed + '"';
+    Problem problem = MakeProblem(403, "insufficient-scope");
+    problem.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+    return problem;
+  }
+  // No CSRF check: a bearer request carries no cookie a browser could send for a
+  // forged page. Role checks still apply; a token holds no roles.
+  if (!route.roles.empty()) return MakeProblem(403, "forbidden");
+  return std::nullopt;
 }
 
 std::optional<Problem> Dispatcher::CheckAccess(Request& request, const http::Route& route, Mode mode,
@@ -120,6 +177,13 @@ std::optional<Problem> Dispatcher::CheckAccess(Request& request, const http::Rou
   }
   if (route.access == Access::kPublic) return std::nullopt;
 
+  if (const auto token = BearerToken(request); token && bearer_ != nullptr) {
+    if (mode == Mode::kWithoutBlocking) {
+      undecided = true;
+      return std::nullopt;
+    }
+    return CheckBearer(request, route, *token);
+  }
   if (mode == Mode::kWithoutBlocking) {
     request.principal = authenticator_.AuthenticateWithoutBlocking(request);
     if (!request.principal) {

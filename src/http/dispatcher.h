@@ -12,6 +12,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "http/security_headers.h"
 #include "http/static_files.h"
 
 namespace egovbox::http {
@@ -31,9 +32,27 @@ class Authenticator {
   virtual void ForgetRemembered() {}
 };
 
+// Implemented by the integrations module: requests that carry an API token
+// (`Authorization: Bearer ...`, RFC 6750 §2.1) instead of a session. Thread-safe;
+// both calls may block on the store.
+class BearerAuthenticator {
+ public:
+  virtual ~BearerAuthenticator() = default;
+  // The principal the token stands for (Principal::integration_id and scopes set),
+  // or a problem: 401 for a token that is unknown, expired or revoked or whose
+  // integration is not approved; 429 when its integration is over its rate.
+  virtual Result<Principal> AuthenticateBearer(const Request& request, std::string_view token) = 0;
+  // After every request such a principal made on a route, once its status is known
+  // (the audit log). Must not throw.
+  virtual void Record(const Request& request, const std::string& route_pattern, int status) noexcept = 0;
+};
+
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, Authenticator& authenticator, const StaticFiles& static_files);
+  // `bearer`: null means bearer tokens are not accepted (such a request is treated
+  // as having no session). `frame_sources`: the CSP's frame-src; null, 'none'.
+  Dispatcher(const Router& router, Authenticator& authenticator, const StaticFiles& static_files,
+             BearerAuthenticator* bearer = nullptr, const FrameSources* frame_sources = nullptr);
 
   // `route_label` receives the matched pattern (or "static", "unmatched") for metrics and logs.
   // May block (store, hashing): call it on a worker thread.
@@ -62,10 +81,16 @@ class Dispatcher {
   // A problem to answer with, or nullopt to go on; `undecided` is set in
   // kWithoutBlocking mode when the principal cannot be told without blocking.
   std::optional<Problem> CheckAccess(Request& request, const http::Route& route, Mode mode, bool& undecided) const;
+  // The part of CheckAccess for a request with an API token: the token, then the route's scopes.
+  std::optional<Problem> CheckBearer(Request& request, const http::Route& route, std::string_view token) const;
+  // Hands a bearer principal's response to BearerAuthenticator::Record; returns it.
+  Response Recorded(const Request& request, const http::Route& route, Response response) const;
 
   const Router& router_;
   Authenticator& authenticator_;
   const StaticFiles& static_files_;
+  BearerAuthenticator* bearer_;
+  const FrameSources* frame_sources_;
 };
 
 }  // namespace egovbox::http

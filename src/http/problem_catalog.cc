@@ -48,6 +48,8 @@ ProblemCatalog::ProblemCatalog() {
             "Missing security token", "The request has no valid X-CSRF-Token header. Reload the page."});
   Register("forbidden",
            {"Нямате достъп", "Нямате права за това действие.", "Forbidden", "You are not allowed to do this."});
+  Register("insufficient-scope", {"Недостатъчен обхват", "Токенът за достъп не позволява това действие.",
+                                  "Insufficient scope", "The access token does not allow this action."});
   Register("origin-not-allowed", {"Непозволен произход", "Заявката идва от друг сайт.", "Origin not allowed",
                                   "The request comes from another site."});
   Register("service-unavailable", {"Услугата е недостъпна", "Сървърът спира или е претоварен. Опитайте отново.",

@@ -14,16 +14,26 @@ int HexValue(char c) {
 }
 
 bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out) {
-  out.clear();
+  const auto decoded = DecodePercentEncoded(text, plus_is_space);
+  if (!decoded) return false;
+  out = *decoded;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> DecodePercentEncoded(std::string_view text, bool plus_is_space) {
+  constexpr int kHexBase = 16;
+  std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '%') {
-      if (i + 2 >= text.size()) return false;
+      if (i + 2 >= text.size()) return std::nullopt;
       const int high = HexValue(text[i + 1]);
       const int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return false;
-      out.push_back(static_cast<char>(high * 16 + low));
+      if (high < 0 || low < 0) return std::nullopt;
+      out.push_back(static_cast<char>(high * kHexBase + low));
       i += 2;
     } else if (c == '+' && plus_is_space) {
       out.push_back(' ');
@@ -31,10 +41,9 @@ bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out) 
       out.push_back(c);
     }
   }
-  return out.find('\0') == std::string::npos;
+  if (out.find('\0') != std::string::npos) return std::nullopt;
+  return out;
 }
-
-}  // namespace
 
 std::string_view MethodName(Method method) {
   switch (method) {

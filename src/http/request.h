@@ -41,6 +41,10 @@ class BodyStreamError : public std::runtime_error {
 };
 
 std::string_view MethodName(Method method);
+
+// RFC 3986 §2.1 percent-decoding (with '+' as a space for query strings and form
+// bodies when `plus_is_space`); nullopt for a broken escape or a decoded NUL.
+std::optional<std::string> DecodePercentEncoded(std::string_view text, bool plus_is_space);
 // POST, PUT, PATCH and DELETE change state and need the CSRF header.
 bool ChangesState(Method method);
 
@@ -53,8 +57,15 @@ struct Principal {
   // Set while the person must do something before anything else (change a
   // one-time password, enrol a second factor): the problem slug to answer with.
   std::string pending_step;
+  // Set when an integration's API token made the request (BearerAuthenticator)
+  // rather than a session: no cookie, no CSRF token, no roles; the routes it may
+  // call are those whose Route::scopes it holds one of.
+  std::string integration_id;
+  std::string integration_name;
+  std::vector<std::string> scopes;
 
   bool HasRole(std::string_view role) const;
+  bool ViaBearerToken() const { return !integration_id.empty(); }
 };
 
 struct Request {

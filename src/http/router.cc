@@ -43,6 +43,15 @@ void Router::Add(Route route) {
   routes_.push_back(std::move(route));
 }
 
+bool Router::AllowScope(Method method, const std::string& pattern, const std::string& scope) {
+  for (Route& route : routes_) {
+    if (route.method != method || route.pattern != pattern) continue;
+    route.scopes.push_back(scope);
+    return true;
+  }
+  return false;
+}
+
 RouteMatch Router::Match(Method method, const std::string& path) const {
   RouteMatch match;
   std::map<std::string, std::string> params;

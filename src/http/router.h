@@ -37,6 +37,9 @@ struct Route {
   // Request::body_stream, up to this many bytes (413 beyond). Zero: the body is read
   // whole first, up to the server's max_body_bytes.
   std::uint64_t streamed_body_limit = 0;
+  // Scopes of which an API token (Authorization: Bearer) needs at least one to call
+  // this route; empty: API tokens are refused here (403 insufficient-scope).
+  std::vector<std::string> scopes = {};
 };
 
 struct RouteMatch {
@@ -48,6 +51,9 @@ struct RouteMatch {
 class Router {
  public:
   void Add(Route route);
+  // Lets API tokens with `scope` call the route added for this method and pattern.
+  // False when there is no such route. Only before serving, like Add.
+  bool AllowScope(Method method, const std::string& pattern, const std::string& scope);
   RouteMatch Match(Method method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -14,6 +14,23 @@
 namespace egovbox::identity {
 namespace {
 
+bool NamesSecurityOfficer(const std::vector<std::string>& roles) {
+  return std::find(roles.begin(), roles.end(), kRoleSecurityOfficer) != roles.end();
+}
+
+// Only a security officer (or the operator at the command line) makes, unmakes or
+// takes over a security officer: an administrator who could would approve their own
+// integration requests through an account of their own making.
+bool MayManageSecurityOfficers(store::Connection& connection, const Actor& actor) {
+  if (!actor.employee_id) return true;
+  const auto employee = EmployeeRepository::FindById(connection, *actor.employee_id);
+  return employee && NamesSecurityOfficer(employee->roles);
+}
+
+http::Problem SecurityOfficersOnly() {
+  return http::MakeProblem(403, "forbidden", {{"reason", "security-officer-role"}});
+}
+
 constexpr std::size_t kMaxNameLength = 200;
 constexpr std::size_t kMaxEmailLength = 254;
 constexpr std::size_t kMaxTextLength = 200;
@@ -145,10 +162,16 @@ http::Result<CreatedEmployee> EmployeeService::Create(const Actor& actor, const 
     return problem;
   }
   std::optional<CreatedEmployee> created;
+  bool refused = false;
   database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
+    if (NamesSecurityOfficer(input.roles) && !MayManageSecurityOfficers(connection, actor)) {
+      refused = true;
+      return;
+    }
     if (EmployeeRepository::EmailTaken(connection, input.email)) return;
     created = Insert(connection, actor, input, NowSeconds());
   });
+  if (refused) return SecurityOfficersOnly();
   if (!created) return http::MakeProblem(409, "email-taken", {{"email", input.email}});
   return std::move(*created);
 }
@@ -219,7 +242,14 @@ http::Result<std::vector<CreatedEmployee>> EmployeeService::Import(const Actor& 
 
   std::optional<std::vector<RejectedRow>> rejected;
   std::vector<CreatedEmployee> created;
+  bool refused = false;
   database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
+    const bool names_officer =
+        std::any_of(rows.begin(), rows.end(), [](const auto& row) { return NamesSecurityOfficer(row.second.roles); });
+    if (names_officer && !MayManageSecurityOfficers(connection, actor)) {
+      refused = true;
+      return;
+    }
     std::vector<RejectedRow> problems;
     std::set<std::string> emails_in_file;
     for (const auto& [line, input] : rows) {
@@ -241,6 +271,7 @@ http::Result<std::vector<CreatedEmployee>> EmployeeService::Import(const Actor& 
                                actor.client_address,
                                {{"rows", created.size()}, {"via", actor.via}}});
   });
+  if (refused) return SecurityOfficersOnly();
   if (rejected) {
     http::Problem problem = http::MakeProblem(422, "import-rejected", {{"count", rejected->size()}});
     nlohmann::json list = nlohmann::json::array();
@@ -283,9 +314,15 @@ http::Result<std::string> EmployeeService::ResetPassword(const Actor& actor, con
   const std::string password = GenerateOneTimePassword();
   const std::string hash = one_time_hasher_.Hash(password);
   bool found = false;
+  bool refused = false;
   database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
-    if (!EmployeeRepository::FindById(connection, employee_id)) return;
+    const auto employee = EmployeeRepository::FindById(connection, employee_id);
+    if (!employee) return;
     found = true;
+    if (NamesSecurityOfficer(employee->roles) && !MayManageSecurityOfficers(connection, actor)) {
+      refused = true;
+      return;
+    }
     const std::int64_t now = NowSeconds();
     EmployeeRepository::UpdatePassword(connection, employee_id, hash, true, now);
     SessionRepository::RevokeAllOf(connection, employee_id, "", now);
@@ -294,6 +331,7 @@ http::Result<std::string> EmployeeService::ResetPassword(const Actor& actor, con
         {actor.employee_id, "employee.password_reset", employee_id, actor.client_address, {{"via", actor.via}}});
   });
   if (!found) return http::MakeProblem(404, "not-found");
+  if (refused) return SecurityOfficersOnly();
   return password;
 }
 
@@ -309,10 +347,16 @@ http::Status EmployeeService::SetRoles(const Actor& actor, const std::string& em
     return problem;
   }
   bool found = false;
+  bool refused = false;
   database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& connection) {
     const auto employee = EmployeeRepository::FindById(connection, employee_id);
     if (!employee) return;
     found = true;
+    const bool touches_officer = NamesSecurityOfficer(employee->roles) != NamesSecurityOfficer(wanted);
+    if (touches_officer && !MayManageSecurityOfficers(connection, actor)) {
+      refused = true;
+      return;
+    }
     EmployeeRepository::ReplaceRoles(connection, employee_id, wanted, NowSeconds());
     audit_.Append(connection, {actor.employee_id,
                                "employee.roles_change",
@@ -321,6 +365,7 @@ http::Status EmployeeService::SetRoles(const Actor& actor, const std::string& em
                                {{"before", employee->roles}, {"after", wanted}, {"via", actor.via}}});
   });
   if (!found) return http::MakeProblem(404, "not-found");
+  if (refused) return SecurityOfficersOnly();
   return http::Ok();
 }
 

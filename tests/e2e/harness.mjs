@@ -10,8 +10,11 @@
 //                              fresh cookies and localStorage), t.server, ...
 //                              Every page is watched for CSP violations,
 //                              uncaught exceptions and console errors, which
-//                              fail the test. When a test fails, every open
-//                              page is saved as a screenshot in
+//                              fail the test (t.expectCspViolation(regexp)
+//                              lets the matching CSP messages through, into
+//                              t.cspViolations, for a test that provokes
+//                              them). When a test fails, every open page is
+//                              saved as a screenshot in
 //                              tests/e2e/artifacts/ and the tail of the
 //                              server's stderr is printed.
 //   suite.addEmployee(...)   - `egovbox admin employee add --json`.
@@ -418,6 +421,9 @@ export function e2eSuite({ env = {} } = {}) {
     return test(name, { timeout: 90_000, ...options }, async () => {
       const contexts = [];
       const problems = []; // CSP violations, uncaught exceptions, unexpected console errors
+      // CSP violations a test provokes on purpose: those matching a pattern
+      // given to t.expectCspViolation are kept in t.cspViolations instead.
+      const csp = { expected: [], seen: [] };
       const t = {
         server: suite.server,
         url: (p = '/') => suite.server.url + p,
@@ -438,11 +444,13 @@ export function e2eSuite({ env = {} } = {}) {
           });
           contexts.push(context);
           const page = await context.newPage();
-          watchPage(page, problems);
-          context.on('page', (other) => watchPage(other, problems));
+          watchPage(page, problems, csp);
+          context.on('page', (other) => watchPage(other, problems, csp));
           return page;
         },
         problems,
+        expectCspViolation: (pattern) => csp.expected.push(pattern),
+        cspViolations: csp.seen,
       };
       try {
         await fn(t);
@@ -464,12 +472,15 @@ export function e2eSuite({ env = {} } = {}) {
 // API (401 of GET /session before sign-in, a wrong password, ...).
 const kExpectedConsoleErrors = [/^Failed to load resource: the server responded with a status of 4\d\d/];
 
-function watchPage(page, problems) {
+function watchPage(page, problems, csp = { expected: [], seen: [] }) {
   page.on('console', (message) => {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const text = message.text();
     const where = `${page.url()}`;
-    if (/Content[- ]Security[- ]Policy|CSP violation/i.test(text)) problems.push(`CSP: ${text} (${where})`);
+    if (/Content[- ]Security[- ]Policy|CSP violation/i.test(text)) {
+      if (csp.expected.some((pattern) => pattern.test(text))) csp.seen.push(text);
+      else problems.push(`CSP: ${text} (${where})`);
+    }
     else if (message.type() === 'error' && !kExpectedConsoleErrors.some((re) => re.test(text))) {
       problems.push(`console.error: ${text} (${where})`);
     }

@@ -3,6 +3,7 @@ import type {
   Availability,
   AvailabilityRequest,
   CalendarFeed,
+  CatalogueEntry,
   Call,
   ChatMessage,
   CreatedCalendarFeed,
@@ -18,6 +19,11 @@ import type {
   Employee,
   HallRequest,
   Id,
+  Integration,
+  IntegrationApproved,
+  IntegrationCredentials,
+  IntegrationDecided,
+  IntegrationRequest,
   ItemList,
   JoinTicket,
   Knock,
@@ -365,6 +371,65 @@ export class EgovboxApi {
 
   setDoNotDisturb(doNotDisturb: boolean): Promise<{ presence: Presence; do_not_disturb?: boolean }> {
     return this.client.request('PUT', '/me/presence', { body: { do_not_disturb: doNotDisturb } });
+  }
+
+  // --- Third-party portals (docs/integrations.md) ------------------------------
+
+  // Every integration, for administrators and security officers.
+  async listIntegrations(): Promise<Integration[]> {
+    const answer = await this.client.request<{ items?: Integration[]; integrations?: Integration[] }>('GET', '/integrations');
+    return answer.items ?? answer.integrations ?? [];
+  }
+
+  // 201 with the integration, `pending`.
+  requestIntegration(request: IntegrationRequest): Promise<Integration> {
+    return this.client.request('POST', '/integrations', { body: request });
+  }
+
+  // With its decision history.
+  getIntegration(id: Id): Promise<Integration> {
+    return this.client.request('GET', `/integrations/${segment(id)}`);
+  }
+
+  // The client secret (sso) or API token (api) is in this answer only. The
+  // answer is the integration with `credentials` (an older draft of the
+  // contract: {integration, client_secret?, api_token?}); both are read.
+  async approveIntegration(id: Id): Promise<IntegrationApproved> {
+    const answer = await this.client.request<IntegrationDecided & { integration?: Integration } & IntegrationCredentials>(
+      'POST',
+      `/integrations/${segment(id)}/approve`,
+    );
+    const { credentials, integration, client_secret, api_token, ...rest } = answer;
+    return {
+      integration: integration ?? (rest as Integration),
+      credentials: credentials ?? { client_secret, api_token },
+    };
+  }
+
+  rejectIntegration(id: Id, reason: string): Promise<IntegrationDecided> {
+    return this.client.request('POST', `/integrations/${segment(id)}/reject`, { body: { reason } });
+  }
+
+  suspendIntegration(id: Id, reason: string): Promise<IntegrationDecided> {
+    return this.client.request('POST', `/integrations/${segment(id)}/suspend`, { body: reason === '' ? {} : { reason } });
+  }
+
+  reinstateIntegration(id: Id): Promise<IntegrationDecided> {
+    return this.client.request('POST', `/integrations/${segment(id)}/reinstate`);
+  }
+
+  revokeIntegration(id: Id, reason: string): Promise<IntegrationDecided> {
+    return this.client.request('POST', `/integrations/${segment(id)}/revoke`, { body: { reason } });
+  }
+
+  // The approved portals the caller may see.
+  async integrationCatalogue(signal?: AbortSignal): Promise<CatalogueEntry[]> {
+    const answer = await this.client.request<{ items?: CatalogueEntry[]; integrations?: CatalogueEntry[] }>(
+      'GET',
+      '/integrations/catalogue',
+      { signal },
+    );
+    return answer.items ?? answer.integrations ?? [];
   }
 }
 

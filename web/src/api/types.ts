@@ -414,3 +414,92 @@ export interface DocumentComment {
   body: string;
   created_at: string;
 }
+
+// --- Third-party portals (docs/integrations.md) -----------------------------
+
+export type IntegrationLevel = 'link' | 'embed' | 'sso' | 'api';
+export const kIntegrationLevels: readonly IntegrationLevel[] = ['link', 'embed', 'sso', 'api'];
+
+export type IntegrationStatus = 'pending' | 'approved' | 'rejected' | 'suspended' | 'revoked';
+
+export type IntegrationAction = 'requested' | 'approved' | 'rejected' | 'suspended' | 'reinstated' | 'revoked';
+
+// One step of an integration's history, oldest first. The server names the
+// person as `actor` (older drafts: actor_id and actor_name).
+export interface IntegrationDecision {
+  action: IntegrationAction | string;
+  actor?: Person;
+  actor_id?: Id;
+  actor_name?: string;
+  reason: string;
+  at: string;
+}
+
+// What an administrator asks for (POST /integrations). Empty visibility
+// lists mean everyone.
+export interface IntegrationRequest {
+  name: string;
+  level: IntegrationLevel;
+  owner: string;
+  purpose: string;
+  launch_url: string;
+  origins: string[];
+  redirect_uris: string[];
+  scopes: string[];
+  visible_roles: string[];
+  visible_departments: Id[];
+}
+
+// An integration as administrators and security officers see it.
+export interface Integration extends IntegrationRequest {
+  id: Id;
+  status: IntegrationStatus | string;
+  // Who asked for it; the server may send the person or their id alone.
+  requested_by: Person | Id | null;
+  requested_by_name?: string;
+  requested_at: string;
+  updated_at?: string;
+  // sso: the OpenID Connect client id (usable only while approved).
+  client_id?: string | null;
+  decisions?: IntegrationDecision[];
+  // api: its tokens, never the token itself.
+  api_tokens?: IntegrationApiToken[];
+}
+
+export interface IntegrationApiToken {
+  id: Id;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+// The secret of an sso client or the token of an api integration, in the
+// answer to the approval only (the server keeps their hashes).
+export interface IntegrationCredentials {
+  client_id?: string;
+  client_secret?: string;
+  api_token?: string;
+  expires_at?: string;
+}
+
+// The answer to a decision: the integration as it now is, with the
+// credentials an approval made.
+export interface IntegrationDecided extends Integration {
+  credentials?: IntegrationCredentials;
+}
+
+// What the client makes of an approval's answer.
+export interface IntegrationApproved {
+  integration: Integration;
+  credentials: IntegrationCredentials;
+}
+
+// A portal the caller may open (GET /integrations/catalogue): approved, and
+// visible to their roles and department.
+export interface CatalogueEntry {
+  id: Id;
+  name: string;
+  level: IntegrationLevel;
+  purpose: string;
+  launch_url: string;
+}

@@ -7,7 +7,12 @@ import { MeetingFormView } from '../meetings/MeetingFormView';
 import { MeetingView } from '../meetings/MeetingView';
 import { MeetingLiveView } from '../media/MeetingLiveView';
 import { MyMeetingsView } from '../meetings/MyMeetingsView';
+import { IntegrationDetailsView } from '../integrations/IntegrationDetailsView';
+import { IntegrationRequestView } from '../integrations/IntegrationRequestView';
+import { IntegrationsView } from '../integrations/IntegrationsView';
+import { PortalView } from '../integrations/PortalView';
 import { NotificationsView } from '../notifications/NotificationsView';
+import { ConsentView } from '../oidc/ConsentView';
 import { HallsView } from '../rooms/HallsView';
 import { RoomPageView } from '../rooms/RoomPageView';
 import { RoomView } from '../room/RoomView';
@@ -17,6 +22,7 @@ import { SecurityView } from '../security/SecurityView';
 import { SignInView } from '../signin/SignInView';
 import { AppLayout } from './AppLayout';
 import { NotFoundView } from './NotFoundView';
+import { PlainLayout } from './PlainLayout';
 import { kPaths, matchRoute } from './router';
 import { useServices } from './services';
 import { LoadingView, UnavailableView } from './StatusViews';
@@ -69,6 +75,14 @@ export function App() {
   }
   const me = state.me;
   if (!me) return <LoadingView />;
+  // A portal's sign-in (OpenID Connect): outside the workspace, no navigation.
+  if (route === 'oidc-consent') {
+    return (
+      <PlainLayout>
+        <ConsentView key={path} requestId={id ?? ''} me={me} />
+      </PlainLayout>
+    );
+  }
   // Keyed by the path: another meeting or room is a new view.
   let view;
   switch (route) {
@@ -105,6 +119,18 @@ export function App() {
       break;
     case 'halls':
       view = <HallsView key="halls" me={me} />;
+      break;
+    case 'integrations':
+      view = <IntegrationsView key="integrations" me={me} />;
+      break;
+    case 'integration-new':
+      view = <IntegrationRequestView key="integration-new" me={me} />;
+      break;
+    case 'integration':
+      view = <PortalView key={path} portalId={id ?? ''} />;
+      break;
+    case 'integration-details':
+      view = <IntegrationDetailsView key={path} me={me} integrationId={id ?? ''} />;
       break;
     case 'notifications':
       view = <NotificationsView key="notifications" />;

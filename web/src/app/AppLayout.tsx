@@ -16,7 +16,7 @@ import styles from './Layout.module.css';
 import { Link } from './Link';
 import { LiveRegion } from './LiveRegion';
 import { PageFrame } from './PageFrame';
-import { kHallManagerRoles } from './roles';
+import { kHallManagerRoles, kIntegrationRoles } from './roles';
 import { kPaths, routeOf, type RouteName } from './router';
 import { useServices } from './services';
 import { useStore } from './use_store';
@@ -36,6 +36,12 @@ const kNavItems: NavItem[] = [
   { routes: ['colleagues'], path: kPaths.colleagues, label: 'nav.colleagues' },
   { routes: ['security'], path: kPaths.security, label: 'nav.security' },
   { routes: ['halls'], path: kPaths.halls, label: 'nav.halls', roles: kHallManagerRoles },
+  {
+    routes: ['integrations', 'integration-new', 'integration-details'],
+    path: kPaths.integrations,
+    label: 'nav.integrations',
+    roles: kIntegrationRoles,
+  },
 ];
 
 // The frame of every signed-in view: skip link, header with navigation,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   cleanPath,
   documentPath,
+  integrationDetailsPath,
+  integrationPath,
   matchRoute,
   meetingEditPath,
   meetingLivePath,
@@ -34,6 +36,15 @@ describe('routeOf', () => {
     expect(matchRoute('/meetings/m1/live')).toEqual({ name: 'meeting-live', id: 'm1' });
     expect(meetingLivePath('m/1')).toBe('/meetings/m%2F1/live');
     expect(roomPath('r7')).toBe('/rooms/r7');
+  });
+
+  it('reads the integrations paths', () => {
+    expect(matchRoute('/integrations')).toEqual({ name: 'integrations', id: null });
+    expect(matchRoute('/integrations/new')).toEqual({ name: 'integration-new', id: null });
+    expect(matchRoute('/integrations/i7')).toEqual({ name: 'integration', id: 'i7' });
+    expect(matchRoute('/integrations/i7/details')).toEqual({ name: 'integration-details', id: 'i7' });
+    expect(integrationPath('a/b')).toBe('/integrations/a%2Fb');
+    expect(integrationDetailsPath('i7')).toBe('/integrations/i7/details');
   });
 
   it('reads the documents paths', () => {

@@ -12,10 +12,15 @@ export type RouteName =
   | 'document-new'
   | 'document'
   | 'halls'
+  | 'integrations'
+  | 'integration-new'
+  | 'integration'
+  | 'integration-details'
   | 'notifications'
   | 'colleagues'
   | 'security'
   | 'signin'
+  | 'oidc-consent'
   | 'not-found';
 
 const kRoutes: Record<string, RouteName> = {
@@ -25,6 +30,8 @@ const kRoutes: Record<string, RouteName> = {
   '/documents': 'documents',
   '/documents/new': 'document-new',
   '/halls': 'halls',
+  '/integrations': 'integrations',
+  '/integrations/new': 'integration-new',
   '/notifications': 'notifications',
   '/colleagues': 'colleagues',
   '/security': 'security',
@@ -32,13 +39,19 @@ const kRoutes: Record<string, RouteName> = {
 };
 
 // Paths with an id: /meetings/{id}, /meetings/{id}/edit, /meetings/{id}/live
-// (the pre-join screen and the room), /rooms/{id}, /documents/{id}.
+// (the pre-join screen and the room), /rooms/{id}, /documents/{id},
+// /integrations/{id} (an embedded portal) and /integrations/{id}/details
+// (the request, its decisions).
 const kParamRoutes: Array<[RegExp, RouteName]> = [
   [/^\/meetings\/([^/]+)$/, 'meeting'],
   [/^\/meetings\/([^/]+)\/edit$/, 'meeting-edit'],
   [/^\/meetings\/([^/]+)\/live$/, 'meeting-live'],
   [/^\/rooms\/([^/]+)$/, 'room-page'],
   [/^\/documents\/([^/]+)$/, 'document'],
+  // A portal's sign-in request waiting for consent (docs/integrations.md).
+  [/^\/oauth2\/consent\/([^/]+)$/, 'oidc-consent'],
+  [/^\/integrations\/([^/]+)$/, 'integration'],
+  [/^\/integrations\/([^/]+)\/details$/, 'integration-details'],
 ];
 
 export const kPaths = {
@@ -48,6 +61,8 @@ export const kPaths = {
   documents: '/documents',
   documentNew: '/documents/new',
   halls: '/halls',
+  integrations: '/integrations',
+  integrationNew: '/integrations/new',
   notifications: '/notifications',
   colleagues: '/colleagues',
   security: '/security',
@@ -99,6 +114,17 @@ export function roomPath(id: string | number): string {
 
 export function documentPath(id: string | number): string {
   return `/documents/${encodeURIComponent(String(id))}`;
+}
+
+// An embedded portal's page (the sandboxed frame).
+export function integrationPath(id: string | number): string {
+  return `/integrations/${encodeURIComponent(String(id))}`;
+}
+
+// An integration's request, state and decisions (administrators, security
+// officers).
+export function integrationDetailsPath(id: string | number): string {
+  return `${integrationPath(id)}/details`;
 }
 
 // One leading slash: a path that starts with "//" (https://host//x) would

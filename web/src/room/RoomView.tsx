@@ -3,13 +3,14 @@ import { useI18n } from '../i18n/I18nContext';
 import { Card } from '../ui/Card';
 import { PageHeading } from '../ui/PageHeading';
 import { EnterMyRoom } from './EnterMyRoom';
+import { PortalsCard } from './PortalsCard';
 import { RecentNotificationsCard } from './RecentNotificationsCard';
 import styles from './RoomView.module.css';
 import { UpcomingMeetingsCard } from './UpcomingMeetingsCard';
 
 // The personal room (S1, S2): the person's own page, with "Enter my room",
-// the coming meetings (countdown, join) and the newest notifications.
-// Documents come later.
+// the coming meetings (countdown, join), the newest notifications and the
+// portals the person may open. Documents come later.
 export function RoomView(props: { me: Me }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -54,6 +55,9 @@ export function RoomView(props: { me: Me }) {
           <p class={styles.empty}>{t('room.documents.empty')}</p>
         </Card>
         <RecentNotificationsCard />
+      </div>
+      <div class={styles.portals}>
+        <PortalsCard />
       </div>
     </>
   );

@@ -88,6 +88,7 @@ export const kSignedIn: FakeResponse = {
 export const kQuietRoutes: Record<string, FakeRoute> = {
   'GET /notifications': { body: { notifications: [], unread: 0 } },
   'GET /meetings/upcoming': { body: { occurrences: [] } },
+  'GET /integrations/catalogue': { body: { integrations: [] } },
   'GET /rooms': {
     body: {
       personal: { id: 'r-u1', kind: 'personal', name: 'Стаята на Мария Иванова', description: '', capacity: null, lobby: false, owner: { id: 'u1', name: 'Мария Иванова' } },
