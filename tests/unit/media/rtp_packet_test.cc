@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "media/captured_packets.h"
 #include "media/packet_kind.h"
 
 namespace egovbox::media {
@@ -33,38 +34,11 @@ constexpr std::uint8_t kTwoByteTransportCcId = 17;  // the "twobyte" session
 constexpr std::uint8_t kOpus = 111;
 constexpr std::uint8_t kVp8 = 96;
 constexpr std::uint8_t kRtx = 97;
-constexpr std::uint32_t kOpusSsrc = 3742006218;
-constexpr std::uint32_t kVp8Ssrc = 579041661;
-constexpr std::uint32_t kRtxSsrc = 1431864237;
+constexpr std::uint32_t kOpusSsrc = test::kCapturedOpusSsrc;
+constexpr std::uint32_t kVp8Ssrc = test::kCapturedVp8Ssrc;
+constexpr std::uint32_t kRtxSsrc = test::kCapturedRtxSsrc;
 
-// Reads tests/data/rtp/<name>: hex text, whitespace ignored. A missing or
-// malformed file fails the test (and returns no bytes, which no parser accepts).
-Bytes ReadCaptured(std::string_view name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "../../data/rtp" / name;
-  std::ifstream file(path);
-  if (!file) {
-    ADD_FAILURE() << "missing captured packet " << path;
-    return {};
-  }
-  std::string digits;
-  for (char c = 0; file.get(c);) {
-    if (std::isxdigit(static_cast<unsigned char>(c)) != 0) {
-      digits.push_back(c);
-    } else if (std::isspace(static_cast<unsigned char>(c)) == 0) {
-      ADD_FAILURE() << "not hex in " << path;
-      return {};
-    }
-  }
-  if (digits.empty() || digits.size() % 2 != 0) {
-    ADD_FAILURE() << "odd or empty hex in " << path;
-    return {};
-  }
-  Bytes bytes;
-  for (std::size_t i = 0; i < digits.size(); i += 2) {
-    bytes.push_back(static_cast<std::uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  }
-  return bytes;
-}
+using test::ReadCaptured;
 
 std::string_view Text(std::span<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
