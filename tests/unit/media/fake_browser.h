@@ -29,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "media/captured_sdp.h"
 #include "media/dtls_certificate.h"
 #include "media/dtls_role.h"
 #include "media/dtls_session.h"
@@ -45,17 +46,6 @@ using Bytes = std::vector<std::uint8_t>;
 using Clock = std::chrono::steady_clock;
 
 // --- SDP -------------------------------------------------------------------------
-
-// tests/data/sdp/<name>, found from this file's path (the build passes absolute
-// source paths). Empty when missing.
-inline std::string ReadSdpFile(std::string_view name) {
-  const std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "sdp" / name;
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Calls `rewrite(line)` for each line of `sdp` (without its end) and joins what it
 // returns with CRLF; a nullopt drops the line.

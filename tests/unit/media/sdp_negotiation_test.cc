@@ -12,21 +12,14 @@
 #include <variant>
 #include <vector>
 
+#include "media/captured_sdp.h"
+
 #include "media/sdp.h"
 
 namespace egovbox::media {
 namespace {
 
-// The captured SDPs of tests/data/sdp/ (see its README.md), found from this
-// file's path (the build passes absolute source paths).
-std::string ReadSdpFile(std::string_view name) {
-  const std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "sdp" / name;
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using test::ReadSdpFile;
 
 // The same transport and sections as tests/data/sdp/negotiate_tool.cc, which made
 // subscribe.offer.sdp for chromium.

@@ -10,18 +10,12 @@
 #include <variant>
 #include <vector>
 
+#include "media/captured_sdp.h"
+
 namespace egovbox::media {
 namespace {
 
-// tests/data/sdp/, found from this file's path (the build passes absolute source paths).
-std::string ReadSdpFile(std::string_view name) {
-  const std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "sdp" / name;
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using test::ReadSdpFile;
 
 const std::vector<std::string_view> kCapturedFiles = {
     "publish_audio_video.offer.sdp", "publish_with_screen.offer.sdp",  "publish_screen_removed.offer.sdp",
