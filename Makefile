@@ -8,9 +8,9 @@ BINARY := $(BUILD_DIR)/egovbox
 DATA_DIR ?= data
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
-FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun rtp rtcp sdp form_body
+FUZZERS := csv request_target personal_code json_body config_duration websocket_frames capability rfc3339 byte_range file_name stun rtp rtcp sdp form_body tcp_framing
 
-.PHONY: run build deps native web test unit fuzz-native integration e2e web-test bench-http bench-realtime fuzz lint format clean
+.PHONY: run build deps native web test unit fuzz-native integration e2e web-test bench-http bench-realtime bench-sfu fuzz lint format clean
 
 run: build
 	$(BINARY) serve --data-dir $(DATA_DIR)
@@ -49,6 +49,13 @@ bench-http: build
 # notification's fan-out, against 100 connections in the same run (bench/realtime/).
 bench-realtime: native
 	bench/realtime/run.sh $(BINARY)
+
+# One media worker pinned to CPU 0, egovbox-loadgen on CPU 1: forwarded packets/s at
+# saturation, CPU-seconds per 1,000 forwarded packets, delay p50/p99, loss, and the
+# cost per packet over its floor (loopback sendmmsg/recvmmsg + OpenSSL's SRTP
+# primitives) measured in the same run (bench/sfu/, docs/performance.md).
+bench-sfu: native
+	bench/sfu/run.sh $(BINARY)
 
 # The libFuzzer targets (fuzz/), built with clang and the sanitizers.
 fuzz-native: deps

@@ -120,7 +120,7 @@ void CheckRoundTrips(const RtcpPacketView& packet) {
       lost.push_back(sequence_number);
       wanted.set(sequence_number);
     });
-    if (lost.size() < nack->item_count()) __builtin_trap();
+    if (lost.size() < nack->item_count() || lost.size() != nack->lost_count()) __builtin_trap();
     std::vector<std::uint8_t> out(16 + lost.size() * 4);
     const auto view = Single(std::span(out).first(WriteNack(out, nack->sender_ssrc(), nack->media_ssrc(), lost)));
     const auto back = view ? RtcpNack::Parse(*view) : std::nullopt;

@@ -4,7 +4,9 @@
 // adding up to it; every extension element lies inside the header and is found
 // again by its id; the value readers, the VP8 descriptor and the H.264 check stay
 // inside what they are given; and the in-place rewrites (header fields, extension
-// ids) leave a packet that parses again with the same layout.
+// ids) leave a packet that parses again with the same layout; RTX wrapping
+// (RFC 4588) is undone by unwrapping.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +15,7 @@
 
 #include "media/packet_kind.h"
 #include "media/rtp_packet.h"
+#include "media/rtx.h"
 
 namespace {
 
@@ -105,5 +108,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   again->ForEachExtension([&](const RtpExtension& extension) {
     if (extension.id == 0 || (one_byte && extension.id > egovbox::media::kRtpMaxOneByteExtensionId)) __builtin_trap();
   });
+
+  // RFC 4588 (rtx.h): wrapping and unwrapping again gives the packet back without
+  // its padding, and unwrapping the input itself stays inside it.
+  const std::size_t unpadded = bytes.size() - padding_size;
+  std::vector<std::uint8_t> rtx(bytes.size() + egovbox::media::kRtxHeaderSize);
+  std::copy(bytes.begin(), bytes.end(), rtx.begin());
+  const std::size_t wrapped = egovbox::media::WrapRtxPacket(rtx, bytes.size(), 97, 0x01020304U, 7);
+  if (wrapped != unpadded + egovbox::media::kRtxHeaderSize) __builtin_trap();
+  rtx.resize(wrapped);
+  const auto original = egovbox::media::UnwrapRtxPacket(rtx, new_payload_type, 0xDEADBEEFU);
+  if (!original || original->size() != unpadded) __builtin_trap();
+  if (!std::equal(original->begin() + 1, original->end(), bytes.begin() + 1)) __builtin_trap();  // P bit aside
+  const auto unwrapped = egovbox::media::UnwrapRtxPacket(bytes, 96, 1);
+  if (unwrapped && !Inside(*unwrapped, begin, end)) __builtin_trap();
   return 0;
 }

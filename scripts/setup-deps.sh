@@ -10,9 +10,10 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format clang-tidy
   # libraries
   libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev
-  libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev libical-dev libcurl4-openssl-dev libmagic-dev libsrtp2-dev libjwt-dev tzdata
-  # tests and benchmarks (clang for the libFuzzer targets, which `make test` runs briefly)
-  clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 nftables curl
+  libcli11-dev libtomlplusplus-dev liboath-dev libqrencode-dev libical-dev libcurl4-openssl-dev libmagic-dev libjwt-dev tzdata
+  # tests and benchmarks (clang for the libFuzzer targets, which `make test` runs briefly;
+  # libsrtp2 as the reference our SRTP is checked against)
+  libsrtp2-dev clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev sqlite3 chromium nginx-light wrk util-linux iproute2 nftables curl
   # clamd for the virus-scan tests, started by the tests themselves with their own
   # configuration and a one-line test database (no freshclam, no network)
   clamav-daemon

@@ -14,12 +14,13 @@
 // Exit status 0 when everything was measured (targets met or not), 1 otherwise.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+
+import { COOKIE_NAME, PASSWORD, httpsApi } from '../common.mjs';
 
 const require = createRequire(new URL('../../tests/package.json', import.meta.url));
 const WebSocket = require('ws');
@@ -53,8 +54,6 @@ const config = {
 };
 const TARGET_KIB_PER_CONNECTION = 20;
 const TARGET_P99_MS = 200;
-const COOKIE_NAME = '__Host-egov-session';
-const PASSWORD = 'Зелена ябълка на 7-ия етаж';
 const ORGANISER = 0; // index of the employee who creates the meetings
 const FANOUT_TIMEOUT_MS = 30_000;
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -77,46 +76,7 @@ function fail(text) {
 // ---------------------------------------------------------------------------
 // HTTPS to the server (127.0.0.1 only)
 
-function api(method, urlPath, { json, session } = {}) {
-  const headers = {};
-  const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
-  if (body) {
-    headers['Content-Type'] = 'application/json';
-    headers['Content-Length'] = body.length;
-  }
-  if (session) {
-    headers.Cookie = `${COOKIE_NAME}=${session.token}`;
-    if (method !== 'GET') headers['X-CSRF-Token'] = session.csrf;
-  }
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: '127.0.0.1', port: config.port, ca, servername: 'localhost', method, path: urlPath, headers, agent: false, timeout: 60_000 },
-      (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = undefined;
-          }
-          // A rotated session cookie replaces the one we hold.
-          for (const line of [res.headers['set-cookie'] ?? []].flat()) {
-            const match = new RegExp(`^${COOKIE_NAME}=([^;]+)`).exec(line);
-            if (match && session) session.token = match[1];
-          }
-          resolve({ status: res.statusCode, headers: res.headers, text, json: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: no answer within 60 s`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const api = httpsApi({ port: config.port, ca, timeoutMs: 60_000 });
 
 // ---------------------------------------------------------------------------
 // Employees and sessions

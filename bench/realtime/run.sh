@@ -9,6 +9,7 @@
 # Targets: < 20 KiB per connection, p99 < 200 ms at 10 000 connections.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/common.sh
 binary=${1:-build/release/egovbox}
 export BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-10000}
 export BENCH_BASELINE_CONNECTIONS=${BENCH_BASELINE_CONNECTIONS:-100}
@@ -42,12 +43,7 @@ fi
 work=$(mktemp -d)
 server_pid=
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  stop_server "$server_pid" 150
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -63,13 +59,7 @@ max_connections=$((BENCH_CONNECTIONS + BENCH_BASELINE_CONNECTIONS + 1000))
     "$binary" serve --data-dir "$work/data" --listen 127.0.0.1:0 --no-demo > "$work/egovbox.out" 2> "$work/egovbox.err"
 ) &
 server_pid=$!
-port=
-for _ in $(seq 150); do
-  port=$(sed -nE 's#.*is serving https://[^ ]*:([0-9]+).*#\1#p' "$work/egovbox.out" 2>/dev/null | head -n 1)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
+port=$(served_port "$server_pid" "$work/egovbox.out")
 if [ -z "$port" ]; then
   echo "bench-realtime: egovbox did not start:" >&2
   cat "$work/egovbox.err" >&2

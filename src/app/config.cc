@@ -154,10 +154,21 @@ const std::vector<SettingInfo>& Settings() {
       {"media_port", "0", "UDP port of the first media worker; 0 means the same number as the HTTPS port."},
       {"media_workers", "0",
        "Media workers (threads, each with its own UDP port, media_port upward); 0: one per core."},
+      {"media_tcp_port", "0",
+       "TCP port of the first media worker's ICE-TCP listener, for browsers whose UDP is blocked (the next "
+       "workers upward); 0: the media port numbers, or, when those include the HTTPS port, the numbers after the "
+       "last media UDP port."},
       {"media_addresses", "",
        "Comma-separated IP addresses offered to browsers for media; empty: the listen address, or for 0.0.0.0 "
        "every address of this machine's interfaces."},
       {"media_max_video_bitrate", "1500000", "Bits per second each camera or screen may send (told by REMB)."},
+      {"media_last_n", "9",
+       "In a meeting with more cameras, each participant receives those of this many most recent speakers; 0: all."},
+      {"turn_urls", "",
+       "Comma-separated TURN URLs handed to browsers (e.g. turns:turn.example.bg:443?transport=tcp); empty: "
+       "none. See docs/turn.md."},
+      {"turn_secret", "", "coturn's static-auth-secret: time-limited TURN credentials are made from it."},
+      {"turn_credential_lifetime", "12h", "How long the TURN credentials a browser gets stay valid."},
       {"demo", "true", "Create the demo organisation when the database has no employees (false in production)."},
       {"tls_certificate", "", "PEM certificate chain; empty: a self-signed one in <data_dir>/tls/."},
       {"tls_key", "", "PEM private key of tls_certificate."},
@@ -292,9 +303,34 @@ Config LoadConfig(const std::map<std::string, std::string>& flags) {
   if (config.worker_threads == 0) config.worker_threads = 4 * cores;
   config.media_workers = static_cast<int>(layers.Integer("media_workers", 0, 64));
   if (config.media_workers == 0) config.media_workers = cores;
+  // ICE-TCP cannot share a TCP port with the HTTPS server: when the UDP media
+  // ports include the HTTPS port's number, it takes the numbers after them.
+  const auto media_tcp_port = layers.Integer("media_tcp_port", 0, 65535);
+  const bool https_among_media_ports = config.media_port != 0 && config.listen_port >= config.media_port &&
+                                       config.listen_port < std::int64_t{config.media_port} + config.media_workers;
+  if (media_tcp_port != 0) {
+    config.media_tcp_port = static_cast<std::uint16_t>(media_tcp_port);
+  } else if (https_among_media_ports) {
+    const auto after = std::int64_t{config.media_port} + config.media_workers;
+    if (after + config.media_workers - 1 > 65535) {
+      throw ConfigError("media_tcp_port: the ports after media_port do not fit below 65536; set media_tcp_port");
+    }
+    config.media_tcp_port = static_cast<std::uint16_t>(after);
+  }
   config.media_addresses = SplitList(layers.Text("media_addresses"));
   config.media_max_video_bitrate =
       static_cast<std::uint32_t>(layers.Integer("media_max_video_bitrate", 100'000, 50'000'000));
+  config.media_last_n = static_cast<std::size_t>(layers.Integer("media_last_n", 0, 100));
+  config.turn_urls = SplitList(layers.Text("turn_urls"));
+  config.turn_secret = layers.Text("turn_secret");
+  if (config.turn_urls.empty() != config.turn_secret.empty()) {
+    throw ConfigError("turn_urls and turn_secret go together: set both or neither");
+  }
+  config.turn_credential_lifetime =
+      std::chrono::duration_cast<std::chrono::seconds>(layers.Duration("turn_credential_lifetime"));
+  if (config.turn_credential_lifetime < std::chrono::minutes(1)) {
+    throw ConfigError("turn_credential_lifetime must be at least a minute");
+  }
 
   config.public_url = layers.Text("public_url");
   while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();

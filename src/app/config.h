@@ -30,8 +30,13 @@ struct Config {
   std::uint16_t listen_port = 8443;
   std::uint16_t media_port = 8443;
   int media_workers = 0;
+  std::uint16_t media_tcp_port = 0;    // ICE-TCP of the first worker; 0: each worker's UDP port number
+  std::vector<std::string> turn_urls;  // handed to browsers with time-limited credentials (docs/turn.md)
+  std::string turn_secret;
+  std::chrono::seconds turn_credential_lifetime{std::chrono::hours(12)};
   std::vector<std::string> media_addresses;  // offered to browsers; empty: chosen from the listen address
   std::uint32_t media_max_video_bitrate = 0;
+  std::size_t media_last_n = 9;  // Last-N: cameras received per participant; 0: all
   bool demo = true;
   std::filesystem::path tls_certificate;
   std::filesystem::path tls_key;

@@ -23,6 +23,7 @@
 #include "integrations/integrations_routes.h"
 #include "integrations/oidc_routes.h"
 #include "media/sfu.h"
+#include "meetings/host_controls.h"
 #include "meetings/meetings_routes.h"
 #include "notify/notify_routes.h"
 
@@ -75,9 +76,11 @@ media::SfuOptions MediaOptions(const Config& config) {
   media::SfuOptions options;
   options.bind_address = config.listen_host;
   options.first_port = config.media_port;
+  options.first_tcp_port = config.media_tcp_port;
   options.workers = static_cast<std::size_t>(config.media_workers);
   options.announced_addresses = config.media_addresses;
   options.max_video_bitrate = config.media_max_video_bitrate;
+  options.last_n = config.media_last_n;
   return options;
 }
 
@@ -113,6 +116,7 @@ int Serve(const Config& config) {
     spdlog::error("media: {}", media_error);
     return 1;
   }
+  meeting_media.SetTurn({config.turn_urls, config.turn_secret, config.turn_credential_lifetime});
   meeting_media.Start(*sfu);
 
   http::Metrics metrics;
@@ -122,6 +126,8 @@ int Serve(const Config& config) {
   meetings::AddMeetingsRoutes(router, {services.meetings(), services.rooms(), services.calls(), services.hub(),
                                        services.database(), meeting_media});
   meetings::AddMeetingChatRoutes(router, services.chat());
+  meetings::HostControls host_controls(services.database(), services.audit(), services.meetings(), meeting_media);
+  meetings::AddHostControlRoutes(router, host_controls);
   notify::AddNotifyRoutes(router, services.notifications());
   documents::AddDocumentsRoutes(router, services.documents());
   integrations::AddOidcRoutes(router, services.oidc(), services.sessions());

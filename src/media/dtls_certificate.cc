@@ -124,4 +124,9 @@ std::optional<DtlsCertificate> DtlsCertificate::Generate() {
   return DtlsCertificate(std::move(context), std::move(*fingerprint));
 }
 
+bool DtlsCertificate::RestrictSrtpProfiles(const std::string& profiles) {
+  // OpenSSL's inverted convention: 0 is success here.
+  return SSL_CTX_set_tlsext_use_srtp(context_.get(), profiles.c_str()) == 0;
+}
+
 }  // namespace egovbox::media

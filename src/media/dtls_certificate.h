@@ -36,6 +36,11 @@ class DtlsCertificate {
   // For DtlsSession: the context its SSL objects are made from.
   SSL_CTX* context() const { return context_.get(); }
 
+  // Offers only `profiles` (OpenSSL's colon-separated names, e.g.
+  // "SRTP_AES128_CM_SHA1_80") in the sessions made afterwards: for tools that play a
+  // browser offering one profile (bench/sfu). False when OpenSSL refuses the list.
+  bool RestrictSrtpProfiles(const std::string& profiles);
+
  private:
   struct ContextDeleter {
     void operator()(SSL_CTX* context) const noexcept;

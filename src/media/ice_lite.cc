@@ -41,6 +41,13 @@ void IceLiteAgent::SetRemoteCredentials(std::string ufrag, std::string pwd) {
   remote_pwd_ = std::move(pwd);
 }
 
+void IceLiteAgent::RenewLocalCredentials() {
+  local_ufrag_ = RandomIceChars(kUfragLength);
+  local_pwd_ = RandomIceChars(kPasswordLength);
+  remote_ufrag_.clear();
+  remote_pwd_.clear();
+}
+
 bool IceLiteAgent::UsernameMatches(std::string_view username) const {
   // RFC 8445 §7.3: "<our ufrag>:<their ufrag>"; ufrags have no ':' (ice-char).
   const std::size_t colon = username.find(':');

@@ -83,6 +83,11 @@ class IceLiteAgent {
   // the browser) make requests with the old remote ufrag fail; the selection and
   // consent are kept until a new request changes them.
   void SetRemoteCredentials(std::string ufrag, std::string pwd);
+  // An ICE restart (RFC 8445 §9, RFC 8839 §4.4.1.1.1): new random local
+  // credentials, and the remote ones forgotten until the new SDP brings them.
+  // The selected address and its consent are kept, so media keep flowing on the
+  // old path until a check with the new credentials selects one.
+  void RenewLocalCredentials();
   const std::string& remote_ufrag() const { return remote_ufrag_; }
   const std::string& remote_pwd() const { return remote_pwd_; }  // unused by a lite agent, kept for completeness
 
@@ -94,6 +99,15 @@ class IceLiteAgent {
 
   // Where to send media: nullopt until the first authenticated request.
   std::optional<TransportAddress> selected_address() const { return selected_; }
+  // The selected address leads nowhere any more (its ICE-TCP connection closed):
+  // nothing is sent until a check selects another. Consent keeps its time, so
+  // the connection still expires kConsentTimeout after the last check.
+  void ForgetSelected() {
+    selected_.reset();
+    nominated_ = false;
+  }
+  // An authenticated request has been seen (consent was given once).
+  bool consented() const { return last_consent_.has_value(); }
   // The controlling agent nominated the selected address (USE-CANDIDATE).
   bool nominated() const { return nominated_; }
   // RFC 7675: no authenticated request from the selected address for

@@ -1,6 +1,7 @@
 // What a track carries and where it comes from, as the SDP and the signaling name them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -21,6 +22,7 @@ constexpr std::optional<MediaKind> MediaKindFromName(std::string_view name) {
 
 // The device behind a published track.
 enum class TrackSource : std::uint8_t { kMicrophone, kCamera, kScreen };
+inline constexpr std::size_t kTrackSourceCount = 3;
 
 constexpr std::string_view TrackSourceName(TrackSource source) {
   switch (source) {

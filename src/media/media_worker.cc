@@ -1,5 +1,6 @@
 #include "media/media_worker.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -10,6 +11,7 @@
 #include <future>
 
 #include "media/packet_kind.h"
+#include "media/receive_statistics.h"
 #include "media/rtcp_packet.h"
 #include "media/rtp_packet.h"
 #include "media/stun.h"
@@ -31,16 +33,26 @@ constexpr std::uint32_t kSfuSsrc = 1;
 }  // namespace
 
 std::size_t TransportAddressHash::operator()(const TransportAddress& address) const noexcept {
-  std::size_t hash = address.port;
+  std::size_t hash = address.port ^ (std::size_t{address.tcp_connection} << 16U);
   for (const std::uint8_t byte : address.address) hash = hash * 131 + byte;
   return hash;
 }
 
 std::unique_ptr<MediaWorker> MediaWorker::Open(const SfuOptions& options, std::uint16_t port,
                                                const std::vector<std::string>& announced_addresses,
-                                               SfuObserver& observer, std::string* error) {
-  auto socket = UdpSocket::Open(options.bind_address, port, error);
-  if (!socket) return nullptr;
+                                               SfuObserver& observer, std::string* error, std::uint16_t tcp_port) {
+  // RFC 6544: the passive ICE-TCP candidate; on the UDP socket's port number
+  // unless that is taken for TCP by the HTTPS server (docs/media.md). A UDP port
+  // the system chose (port 0, in tests) may be taken for TCP: then another is tried.
+  constexpr int kPortAttempts = 16;
+  std::optional<UdpSocket> socket;
+  std::unique_ptr<TcpMediaListener> tcp;
+  for (int attempt = 1; !tcp; ++attempt) {
+    socket = UdpSocket::Open(options.bind_address, port, error);
+    if (!socket) return nullptr;
+    tcp = TcpMediaListener::Open(options.bind_address, tcp_port == 0 ? socket->local_port() : tcp_port, error);
+    if (!tcp && (port != 0 || tcp_port != 0 || attempt == kPortAttempts)) return nullptr;
+  }
   auto certificate = DtlsCertificate::Generate();
   if (!certificate) {
     *error = "cannot make the DTLS certificate";
@@ -54,27 +66,33 @@ std::unique_ptr<MediaWorker> MediaWorker::Open(const SfuOptions& options, std::u
     if (event_fd >= 0) close(event_fd);
     return nullptr;
   }
-  for (const int fd : {socket->fd(), event_fd}) {
+  for (const int fd : {socket->fd(), tcp->fd(), event_fd}) {
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = fd;
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
   }
-  return std::unique_ptr<MediaWorker>(new MediaWorker(options, std::move(*socket), std::move(*certificate),
-                                                      announced_addresses, observer, epoll_fd, event_fd));
+  return std::unique_ptr<MediaWorker>(new MediaWorker(options, std::move(*socket), std::move(tcp),
+                                                      std::move(*certificate), announced_addresses, observer, epoll_fd,
+                                                      event_fd));
 }
 
-MediaWorker::MediaWorker(const SfuOptions& options, UdpSocket socket, DtlsCertificate certificate,
-                         std::vector<std::string> announced_addresses, SfuObserver& observer, int epoll_fd,
-                         int event_fd)
+MediaWorker::MediaWorker(const SfuOptions& options, UdpSocket socket, std::unique_ptr<TcpMediaListener> tcp,
+                         DtlsCertificate certificate, std::vector<std::string> announced_addresses,
+                         SfuObserver& observer, int epoll_fd, int event_fd)
     : options_(options),
       socket_(std::move(socket)),
+      tcp_(std::move(tcp)),
       certificate_(std::move(certificate)),
       announced_addresses_(std::move(announced_addresses)),
       observer_(observer),
       epoll_fd_(epoll_fd),
       event_fd_(event_fd),
-      ssrc_random_(std::random_device{}()) {}
+      ssrc_random_(std::random_device{}()) {
+  tcp_->SetHandlers(
+      [this](auto buffer, auto length, const auto& source, auto now) { HandleDatagram(buffer, length, source, now); },
+      [this](const auto& address) { StreamClosed(address); });
+}
 
 MediaWorker::~MediaWorker() {
   stopping_ = true;
@@ -88,6 +106,8 @@ MediaWorker::~MediaWorker() {
 
 void MediaWorker::Start() {
   thread_ = std::thread([this] { Run(); });
+  // Named so that tools find it in /proc/PID/task/*/comm (bench/sfu pins it to a core).
+  pthread_setname_np(thread_.native_handle(), "media-worker");
 }
 
 void MediaWorker::Post(std::function<void()> command) {
@@ -103,7 +123,10 @@ void MediaWorker::Join(std::string room_id, std::string participant_id, json inf
   Post([this, room_id = std::move(room_id), participant_id = std::move(participant_id),
         info = std::move(info)]() mutable {
     auto& room = rooms_[room_id];
-    if (!room) room = std::make_unique<Room>(room_id, static_cast<RoomHost&>(*this));
+    if (!room) {
+      room = std::make_unique<Room>(room_id, static_cast<RoomHost&>(*this));
+      room->SetLastN(options_.last_n);
+    }
     Participant& joined = room->Join(participant_id, info);
     participants_[participant_id] = &joined;
     observer_.ParticipantJoined(room_id, participant_id, info);
@@ -122,6 +145,13 @@ void MediaWorker::Leave(std::string participant_id, std::string reason) {
   Post([this, participant_id = std::move(participant_id), reason = std::move(reason)] {
     const auto found = participants_.find(participant_id);
     if (found != participants_.end()) DropParticipant(*found->second, reason);
+  });
+}
+
+void MediaWorker::HostMute(std::string participant_id, TrackSource source) {
+  Post([this, participant_id = std::move(participant_id), source] {
+    const auto found = participants_.find(participant_id);
+    if (found != participants_.end()) rooms_.at(found->second->room_id)->HostMute(*found->second, source);
   });
 }
 
@@ -163,12 +193,14 @@ void MediaWorker::DropParticipant(Participant& participant, std::string_view rea
 // The loop
 
 void MediaWorker::Run() {
-  std::array<epoll_event, 2> events{};
+  std::array<epoll_event, 3> events{};
   while (!stopping_) {
     const int ready =
         epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), static_cast<int>(kLoopWait.count()));
     const auto now = Clock::now();
+    bool streams_ready = false;
     for (int i = 0; i < ready; ++i) {
+      streams_ready = streams_ready || events[static_cast<std::size_t>(i)].data.fd == tcp_->fd();
       if (events[static_cast<std::size_t>(i)].data.fd == event_fd_) {
         std::uint64_t count = 0;
         if (read(event_fd_, &count, sizeof count) < 0) count = 0;
@@ -176,6 +208,7 @@ void MediaWorker::Run() {
     }
     RunCommands();
     ReceiveDatagrams(now);
+    ReceiveStreams(now, streams_ready);
     Tick(now);
     Flush();
     PublishCounts();
@@ -285,8 +318,9 @@ void MediaWorker::Tick(Clock::time_point now) {
     if (timeout && *timeout <= now) {
       connection->HandleDtlsTimeout([this](auto bytes, const auto& to) { Send(bytes, to); });
     }
-    const bool silent =
-        route.address ? connection->ice().ConsentExpired(now) : now - route.created_at > kConnectTimeout;
+    // Consent once given, it expires (RFC 7675), even after a closed ICE-TCP connection took the address.
+    const bool silent = connection->ice().consented() ? connection->ice().ConsentExpired(now)
+                                                      : now - route.created_at > kConnectTimeout;
     const bool stuck = !connection->media_ready() && now - route.created_at > kConnectTimeout;
     if (silent) {
       gone.emplace_back(route.participant->id, "timeout");
@@ -298,9 +332,12 @@ void MediaWorker::Tick(Clock::time_point now) {
     const auto found = participants_.find(participant_id);
     if (found != participants_.end()) DropParticipant(*found->second, reason);
   }
+  SendPublisherNacks(now);
+  for (auto& [id, room] : rooms_) room->DetectSpeakers(now);
   if (now < next_report_) return;
   next_report_ = now + kReportInterval;
   for (auto& [id, participant] : participants_) SendReceiverReports(*participant, now);
+  SelectLayers(now);
 }
 
 // ---------------------------------------------------------------------------
@@ -312,7 +349,9 @@ void MediaWorker::Send(std::span<const std::uint8_t> bytes, const TransportAddre
 }
 
 void MediaWorker::Flush() {
-  if (send_.size() > 0) socket_.Send(send_);
+  if (send_.size() == 0) return;
+  FlushStreams();  // the ICE-TCP destinations first: the socket skips them
+  socket_.Send(send_);
 }
 
 void MediaWorker::SendRtcp(PeerConnection& connection, std::span<std::uint8_t> slot, std::size_t length) {
@@ -334,7 +373,9 @@ LocalTransport MediaWorker::LocalTransportOf(const PeerConnection& connection) c
   local.ice_ufrag = connection.ice().local_ufrag();
   local.ice_pwd = connection.ice().local_pwd();
   local.fingerprint = certificate_.fingerprint();
-  for (const auto& address : announced_addresses_) local.candidates.push_back({address, socket_.local_port()});
+  for (const auto& address : announced_addresses_) {
+    local.candidates.push_back({address, socket_.local_port(), tcp_->local_port()});
+  }
   return local;
 }
 
@@ -347,10 +388,20 @@ void MediaWorker::Register(PeerConnection& connection, Participant& owner) {
   by_ufrag_[connection.ice().local_ufrag()] = &connection;
 }
 
+void MediaWorker::RenewIceCredentials(PeerConnection& connection) {
+  by_ufrag_.erase(connection.ice().local_ufrag());
+  connection.ice().RenewLocalCredentials();
+  by_ufrag_[connection.ice().local_ufrag()] = &connection;
+}
+
 void MediaWorker::ForgetAddress(Route& route) {
   if (!route.address) return;
   const auto owner = by_address_.find(*route.address);
-  if (owner != by_address_.end() && owner->second == route.connection) by_address_.erase(owner);
+  if (owner != by_address_.end() && owner->second == route.connection) {
+    by_address_.erase(owner);
+    // An ICE-TCP connection no other route uses any more is closed (its slot freed).
+    if (route.address->tcp_connection != 0 && !AddressInUse(*route.address, route)) tcp_->Disconnect(*route.address);
+  }
   route.address.reset();
 }
 
@@ -382,27 +433,13 @@ namespace egovbox::media {
 
 namespace {
 
+// Any published stream: a track, or a layer of a simulcast track.
 PublishedTrack* TrackOfSsrc(Participant& publisher, std::uint32_t ssrc) {
-  for (const auto& track : publisher.tracks) {
-    if (track->ssrc == ssrc) return track.get();
-  }
-  return nullptr;
-}
-
-// RFC 3550 appendix A.1, simplified: the extended highest sequence number.
-void CountReceived(ReceiveStatistics& statistics, std::uint16_t sequence_number) {
-  if (!statistics.started) {
-    statistics.started = true;
-    statistics.base_sequence = sequence_number;
-    statistics.max_sequence = sequence_number;
-  } else {
-    const auto delta = static_cast<std::uint16_t>(sequence_number - statistics.max_sequence);
-    if (delta != 0 && delta < 0x8000) {
-      if (sequence_number < statistics.max_sequence) statistics.cycles += 1U << 16U;
-      statistics.max_sequence = sequence_number;
-    }
-  }
-  ++statistics.received;
+  PublishedTrack* found = nullptr;
+  ForEachPublishedStream(publisher, [&](PublishedTrack& stream) {
+    if (found == nullptr && stream.ssrc != 0 && stream.ssrc == ssrc) found = &stream;
+  });
+  return found;
 }
 
 }  // namespace
@@ -415,19 +452,35 @@ void MediaWorker::HandleRtp(Route& route, std::span<std::uint8_t> buffer, std::s
     return;
   }
   const auto plain_length = connection.inbound().UnprotectRtp(buffer, length);
-  const auto packet = plain_length ? RtpPacket::Parse(buffer.first(*plain_length)) : std::nullopt;
-  PublishedTrack* track = packet ? TrackOfSsrc(publisher, packet->ssrc()) : nullptr;
-  if (track == nullptr || packet->payload_type() != track->payload_type) {
+  std::span<std::uint8_t> plain = plain_length ? buffer.first(*plain_length) : std::span<std::uint8_t>();
+  // An RTX packet becomes the original it repairs, `plain` narrowed to it.
+  PublishedTrack* track = plain_length ? UnwrapPublished(publisher, plain) : nullptr;
+  if (track == nullptr && plain_length) track = UnwrapSimulcastLayer(publisher, plain, now);  // simulcast
+  const auto packet = track && track->layers.empty() ? RtpPacket::Parse(plain) : std::nullopt;
+  if (!packet || packet->payload_type() != track->payload_type) {
     statistics_.dropped.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  CountReceived(track->statistics, packet->sequence_number());
+  CountReceived(track->statistics, *packet, track->clock_rate, now);
+  // Kept for NACKs, its gaps NACKed; a repeat of what was forwarded goes no further.
+  if (!KeepForRecovery(*track, *packet, now)) return;
+  // Simulcast: a layer is measured, then forwarded as its track to the sections on it.
+  PublishedTrack* const layer = track->layer_of != nullptr ? track : nullptr;
+  if (layer != nullptr) {
+    layer->meter.Add(plain.size(), packet->payload(), now);
+    track = layer->layer_of;
+  }
+  // Muted by a host: received (the publisher's reports stay true), never forwarded.
+  if (track->held) return;
+  if (track->kind == MediaKind::kAudio) publisher.voice.AddPacket(*packet, track->audio_level_id);
   for (SubscribeSection* section : track->subscribers) {
     PeerConnection* out = section->subscriber->subscribe.get();
     if (!section->negotiated || out == nullptr || !out->media_ready() || !out->address()) continue;
+    if (layer != nullptr && !ForwardsLayer(*section, *layer, *packet)) continue;  // simulcast
+    if (!ForwardsOnStage(*section, *track, *packet)) continue;                    // Last-N
     const std::span<std::uint8_t> slot = NextSlot();
-    std::memcpy(slot.data(), buffer.data(), *plain_length);
-    auto copy = RtpPacket::Parse(slot.first(*plain_length));
+    std::memcpy(slot.data(), plain.data(), plain.size());
+    auto copy = RtpPacket::Parse(slot.first(plain.size()));
     const auto rewritten = section->rewriter.Rewrite(packet->ssrc(), packet->sequence_number(), packet->timestamp(),
                                                      track->clock_rate, now);
     copy->SetSsrc(section->ssrc);
@@ -435,7 +488,8 @@ void MediaWorker::HandleRtp(Route& route, std::span<std::uint8_t> buffer, std::s
     copy->SetTimestamp(rewritten.timestamp);
     copy->SetPayloadType(track->out_payload_type);
     copy->RemapExtensionIds(track->extension_ids);
-    const auto protected_length = out->outbound().ProtectRtp(slot, *plain_length);
+    if (layer != nullptr) section->simulcast.pictures.Rewrite(copy->payload(), layer->ssrc);
+    const auto protected_length = out->outbound().ProtectRtp(slot, plain.size());
     if (!protected_length) continue;
     send_.Commit(*protected_length, *out->address());
     statistics_.rtp_forwarded.fetch_add(1, std::memory_order_relaxed);
@@ -477,6 +531,7 @@ RtcpReportBlock ReportBlock(std::uint32_t ssrc, ReceiveStatistics& statistics,
           ? 0
           : static_cast<std::uint8_t>(std::min<std::int64_t>(255, (lost_interval << 8) / expected_interval));
   block.highest_sequence = extended_max;
+  block.jitter = statistics.jitter >> 4U;  // appendix A.8 keeps it times 16
   block.last_sr = statistics.last_sender_report;
   if (statistics.last_sender_report != 0) {
     const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(now - statistics.last_sender_report_at);
@@ -513,6 +568,7 @@ void MediaWorker::HandleRtcp(Route& route, std::span<std::uint8_t> buffer, std::
       ForwardSenderReport(*track, *report);
       continue;
     }
+    NoteSubscriberFeedback(participant, packet, now);  // simulcast: REMB and loss
     // From a subscriber: keyframe requests go to the publisher of that section's track.
     if (const auto pli = RtcpPli::Parse(packet)) {
       SubscribeSection* section = SectionOfSsrc(participant, pli->media_ssrc());
@@ -522,14 +578,21 @@ void MediaWorker::HandleRtcp(Route& route, std::span<std::uint8_t> buffer, std::
         SubscribeSection* section = SectionOfSsrc(participant, fir->entry(i).ssrc);
         if (section != nullptr && section->track != nullptr) RequestKeyframe(*section->publisher, *section->track);
       }
+    } else if (const auto nack = RtcpNack::Parse(packet)) {
+      SubscribeSection* section = SectionOfSsrc(participant, nack->media_ssrc());
+      if (section != nullptr && section->track != nullptr) HandleSubscriberNack(*section, *nack, now);
     }
   }
 }
 
 void MediaWorker::ForwardSenderReport(PublishedTrack& track, const RtcpSenderReport& report) {
-  for (SubscribeSection* section : track.subscribers) {
+  // A simulcast layer's report goes to the sections that forward that layer now.
+  const PublishedTrack& forwarded = track.layer_of != nullptr ? *track.layer_of : track;
+  for (SubscribeSection* section : forwarded.subscribers) {
+    if (track.layer_of != nullptr && section->simulcast.current != static_cast<int>(track.layer)) continue;
     PeerConnection* out = section->subscriber->subscribe.get();
     if (!section->negotiated || !section->rewriter.started() || out == nullptr || !out->media_ready()) continue;
+    if (!section->on_stage || section->awaiting_keyframe) continue;  // Last-N: nothing is forwarded now
     const std::span<std::uint8_t> slot = NextSlot();
     const std::size_t written = WriteSenderReport(slot, section->ssrc, report.ntp_timestamp(),
                                                   report.rtp_timestamp() + section->rewriter.timestamp_offset(),
@@ -545,23 +608,26 @@ void MediaWorker::SendReceiverReports(Participant& publisher, Clock::time_point 
   std::array<std::uint32_t, kRtcpMaxReportBlocks> video_ssrcs{};
   std::size_t block_count = 0;
   std::size_t video_count = 0;
-  for (const auto& track : publisher.tracks) {
-    if (block_count == blocks.size()) break;
-    if (!track->statistics.started) continue;
-    blocks[block_count++] = ReportBlock(track->ssrc, track->statistics, now);
-    if (track->kind == MediaKind::kVideo) video_ssrcs[video_count++] = track->ssrc;
-  }
+  bool simulcast = false;
+  ForEachPublishedStream(publisher, [&](PublishedTrack& stream) {
+    simulcast = simulcast || stream.layer_of != nullptr;
+    if (block_count == blocks.size() || !stream.statistics.started) return;
+    blocks[block_count++] = ReportBlock(stream.ssrc, stream.statistics, now);
+    if (stream.kind == MediaKind::kVideo) video_ssrcs[video_count++] = stream.ssrc;
+  });
   if (block_count == 0) return;
   const std::span<std::uint8_t> slot = NextSlot();
   std::size_t length = WriteReceiverReport(slot, kSfuSsrc, std::span(blocks).first(block_count));
   if (video_count > 0) {
-    length += WriteRemb(slot.subspan(length), kSfuSsrc, options_.max_video_bitrate,
-                        std::span(video_ssrcs).first(video_count));
+    // Simulcast: half as much again, for the lower layers beside the top one.
+    const std::uint64_t bitrate = options_.max_video_bitrate + (simulcast ? options_.max_video_bitrate / 2 : 0);
+    length += WriteRemb(slot.subspan(length), kSfuSsrc, bitrate, std::span(video_ssrcs).first(video_count));
   }
   SendRtcp(*connection, slot, length);
 }
 
 void MediaWorker::RequestKeyframe(Participant& publisher, PublishedTrack& track) {
+  if (!track.layers.empty()) return RequestLayerKeyframes(publisher, track);  // simulcast
   const auto now = Clock::now();
   PeerConnection* connection = publisher.publish.get();
   if (track.kind != MediaKind::kVideo || connection == nullptr || !connection->media_ready()) return;

@@ -43,6 +43,13 @@ std::uint64_t RandomSessionId() {
   return id >> 2;  // RFC 8866 §5.2: a numeric string; keep it well inside 63 bits
 }
 
+// The browser's offer or answer names other ICE credentials than the ones the
+// connection has: it restarted ICE (RFC 8445 §9).
+bool IsIceRestart(const PeerConnection& connection, const std::string& remote_ufrag) {
+  const std::string& known = connection.ice().remote_ufrag();
+  return !known.empty() && !remote_ufrag.empty() && remote_ufrag != known;
+}
+
 }  // namespace
 
 Room::Room(std::string id, RoomHost& host) : id_(std::move(id)), host_(host) {}
@@ -70,6 +77,7 @@ Participant& Room::Join(const std::string& participant_id, json info) {
     for (const auto& track : other->tracks) Subscribe(joined, *other, *track);
   }
   SendSubscribeOffer(joined);
+  JoinSpeakers(joined);
   return joined;
 }
 
@@ -79,10 +87,13 @@ void Room::HandleMessage(Participant& participant, const json& message) {
   if (request == "media.publish") return Publish(participant, message);
   if (request == "media.subscribe.answer") return SubscribeAnswer(participant, message);
   if (request == "media.mute") return Mute(participant, message);
+  if (request == "media.subscribe.restart") return RestartSubscribeIce(participant);
+  if (request == "media.layout") return Layout(participant, message);
   Refuse(participant, request, "unknown-message", "This message is not part of media signaling.");
 }
 
 void Room::Leave(Participant& participant) {
+  LeaveSpeakers(participant);
   const bool had_tracks = !participant.tracks.empty();
   while (!participant.tracks.empty()) RemoveTrack(participant, *participant.tracks.back());
   if (had_tracks) AnnounceTracks(participant);
@@ -145,9 +156,9 @@ void Room::Publish(Participant& participant, const json& message) {
   if (const auto* error = std::get_if<SdpError>(&outcome)) {
     return Refuse(participant, "media.publish", error->code, error->detail);
   }
-  auto& negotiation = std::get<PublishNegotiation>(outcome);
+  const auto& offered = std::get<PublishNegotiation>(outcome);
   std::array<bool, 3> source_taken{};  // one microphone, one camera, one screen per tab
-  for (const auto& section : negotiation.sections) {
+  for (const auto& section : offered.sections) {
     if (!section.sending) continue;
     const auto source = sources.find(section.mid);
     const auto named =
@@ -164,7 +175,18 @@ void Room::Publish(Participant& participant, const json& message) {
   if (first) {
     participant.publish = std::move(connection);
     host_.Register(*participant.publish, participant);
+  } else if (IsIceRestart(publish, offered.remote_ufrag)) {
+    // RFC 8839 §4.4.1.1.1: an offer with new credentials restarts ICE, and the
+    // answer must carry new ones too. The offer was checked above, so this answer
+    // is made from the same SDP and cannot fail.
+    host_.RenewIceCredentials(publish);
+    outcome = AnswerPublishOffer(sdp->get<std::string>(), host_.LocalTransportOf(publish), participant.sdp_session_id,
+                                 participant.publish_answers + 1);
+    if (const auto* error = std::get_if<SdpError>(&outcome)) {
+      return Refuse(participant, "media.publish", error->code, error->detail);
+    }
   }
+  auto& negotiation = std::get<PublishNegotiation>(outcome);
   ++participant.publish_answers;
   participant.publish->SetRemoteParameters(negotiation.remote_ufrag, negotiation.remote_pwd,
                                            negotiation.remote_fingerprint, negotiation.local_role);
@@ -181,15 +203,14 @@ void Room::ApplyPublishedSections(Participant& participant, const std::vector<Pu
     PublishedTrack& track = *participant.tracks[i];
     const auto section =
         std::find_if(sections.begin(), sections.end(), [&](const auto& s) { return s.mid == track.mid; });
-    const bool same = section != sections.end() && section->sending && !section->ssrcs.empty() &&
-                      section->ssrcs.front() == track.ssrc;
+    const bool same = section != sections.end() && section->sending && SameStreams(*section, track);
     if (!same) {
       RemoveTrack(participant, track);
       changed = true;
     }
   }
   for (const auto& section : sections) {
-    if (!section.sending || section.ssrcs.empty()) continue;
+    if (!section.sending || (section.ssrcs.empty() && section.rids.empty())) continue;
     const auto existing = std::find_if(participant.tracks.begin(), participant.tracks.end(),
                                        [&](const auto& t) { return t->mid == section.mid; });
     const auto& entry = sources.at(section.mid);
@@ -197,11 +218,16 @@ void Room::ApplyPublishedSections(Participant& participant, const std::vector<Pu
     if (existing != participant.tracks.end()) {
       if ((*existing)->muted != muted) changed = true;
       (*existing)->muted = muted;
+      // Unmuted by the publisher: a host's hold ends.
+      if (!muted) {
+        (*existing)->held = false;
+        participant.held_sources[static_cast<std::size_t>((*existing)->source)] = false;
+      }
       SetCodec(**existing, section);  // a renegotiation may change payload types or extension ids
       continue;
     }
     PublishedTrack& track = AddTrack(participant, section, *TrackSourceFromName(entry.at("source").get<std::string>()));
-    track.muted = muted;
+    track.muted = muted || track.held;  // a host's hold outlasts the publish's own flag
     changed = true;
   }
   if (!changed) return;
@@ -217,9 +243,21 @@ void Room::SetCodec(PublishedTrack& track, const PublishedSection& section) {
   track.clock_rate = section.codec.clock_rate;
   track.extension_ids.fill(kIgnoredExtensionId);
   track.extension_ids[0] = 0;
+  track.audio_level_id = 0;
   for (const auto& extension : section.extensions) {
     track.extension_ids[extension.id] = SubscriberExtensionId(extension.uri);
+    if (extension.uri == kExtensionAudioLevel) track.audio_level_id = extension.id;
   }
+  // Loss and recovery (docs/media.md): video is kept for NACKs and its gaps NACKed.
+  track.rtx_payload_type = section.codec.rtx_payload_type;
+  track.rtx_ssrc = section.codec.rtx_payload_type != 0 ? section.rtx_ssrc : 0;
+  track.nack =
+      std::find(section.codec.rtcp_fb.begin(), section.codec.rtcp_fb.end(), "nack") != section.codec.rtcp_fb.end();
+  if (section.kind == MediaKind::kVideo && !track.retransmissions) {
+    track.retransmissions = std::make_unique<RetransmissionBuffer>();
+    track.losses = std::make_unique<LossTracker>();
+  }
+  SetSimulcast(track, section);
 }
 
 PublishedTrack& Room::AddTrack(Participant& publisher, const PublishedSection& section, TrackSource source) {
@@ -228,7 +266,9 @@ PublishedTrack& Room::AddTrack(Participant& publisher, const PublishedSection& s
   track->mid = section.mid;
   track->kind = section.kind;
   track->source = source;
-  track->ssrc = section.ssrcs.front();
+  track->ssrc = section.ssrcs.empty() ? 0 : section.ssrcs.front();  // 0: simulcast, its layers learn theirs
+  // A source a host muted (before this track was published too) starts held.
+  track->held = publisher.held_sources[static_cast<std::size_t>(source)];
   SetCodec(*track, section);
   PublishedTrack& added = *track;
   publisher.tracks.push_back(std::move(track));
@@ -257,14 +297,31 @@ void Room::Mute(Participant& participant, const json& message) {
   if (!source || muted == nullptr) {
     return Refuse(participant, "media.mute", "invalid-message", "media.mute needs a source and muted.");
   }
+  // The participant unmutes: a host's hold ends, published or not.
+  if (!muted->get<bool>()) participant.held_sources[static_cast<std::size_t>(*source)] = false;
   bool found = false;
   for (const auto& track : participant.tracks) {
     if (track->source != *source) continue;
     track->muted = muted->get<bool>();
+    if (!track->muted) track->held = false;  // the participant unmutes: a host's hold ends
     found = true;
   }
   if (!found) return Refuse(participant, "media.mute", "no-such-track", "Nothing is published from this source.");
   AnnounceTracks(participant);
+}
+
+bool Room::HostMute(Participant& participant, TrackSource source) {
+  participant.held_sources[static_cast<std::size_t>(source)] = true;  // for a track published later too
+  bool found = false;
+  for (const auto& track : participant.tracks) {
+    if (track->source != source) continue;
+    track->muted = true;
+    track->held = true;
+    found = true;
+  }
+  host_.Deliver(participant, {{"type", "media.muted.by.host"}, {"source", TrackSourceName(source)}});
+  if (found) AnnounceTracks(participant);
+  return found;
 }
 
 void Room::AnnounceTracks(const Participant& publisher) {
@@ -272,6 +329,7 @@ void Room::AnnounceTracks(const Participant& publisher) {
   for (const auto& track : publisher.tracks) tracks.push_back(DescribeTrack(*track));
   const json message = {{"type", "media.tracks"}, {"participant_id", publisher.id}, {"tracks", tracks}};
   for (const auto& other : participants_) host_.Deliver(*other, message);
+  UpdateStage();  // a camera came, went, or was turned on or off
 }
 
 // ---------------------------------------------------------------------------
@@ -294,6 +352,10 @@ void Room::Subscribe(Participant& subscriber, Participant& publisher, PublishedT
   }
   section->ssrc = host_.NewSsrc();
   section->rewriter = StreamRewriter(section->ssrc);
+  section->rtx_ssrc = track.kind == MediaKind::kVideo ? host_.NewSsrc() : 0;
+  section->rtx = false;
+  section->resends = ResendThrottle();
+  section->simulcast = SimulcastForwarding();
   section->track = &track;
   section->publisher = &publisher;
   section->negotiated = false;
@@ -310,6 +372,7 @@ void Room::SendSubscribeOffer(Participant& subscriber) {
     subscriber.subscribe = std::make_unique<PeerConnection>(host_.certificate());
     host_.Register(*subscriber.subscribe, subscriber);
   }
+  if (std::exchange(subscriber.subscribe_ice_restart, false)) host_.RenewIceCredentials(*subscriber.subscribe);
   std::vector<SubscribedSection> offered;
   json tracks = json::array();
   for (const auto& section : subscriber.sections) {
@@ -318,6 +381,7 @@ void Room::SendSubscribeOffer(Participant& subscriber) {
     described.kind = section->kind;
     described.active = section->track != nullptr;
     described.ssrc = section->ssrc;
+    described.rtx_ssrc = section->rtx_ssrc;
     if (section->track) {
       described.cname = section->publisher->id;
       described.stream_id = section->publisher->id;
@@ -341,6 +405,17 @@ void Room::SendSubscribeOffer(Participant& subscriber) {
                              {"version", subscriber.offer_version},
                              {"sdp", std::move(sdp)},
                              {"tracks", std::move(tracks)}});
+}
+
+// The tab lost its subscribe connection's path (docs/media.md, Reconnecting): the
+// next offer, at once or after the outstanding one is answered, restarts ICE.
+void Room::RestartSubscribeIce(Participant& participant) {
+  if (!participant.subscribe) {
+    return Refuse(participant, "media.subscribe.restart", "nothing-to-restart",
+                  "There is no subscribe connection yet.");
+  }
+  participant.subscribe_ice_restart = true;
+  SendSubscribeOffer(participant);
 }
 
 void Room::SubscribeAnswer(Participant& participant, const json& message) {
@@ -382,6 +457,11 @@ void Room::SubscribeAnswer(Participant& participant, const json& message) {
     const bool current = section->track != nullptr && section->offered_ssrc == section->ssrc;
     const bool newly = accepted && current && !section->negotiated;
     section->negotiated = accepted && current;
+    const std::pair<std::string, std::uint8_t> rtx{
+        section->mid, section->track ? SubscribeRtxPayloadType(section->track->out_payload_type) : 0};
+    section->rtx = section->negotiated &&
+                   std::find(negotiation.rtx_payload_types.begin(), negotiation.rtx_payload_types.end(), rtx) !=
+                       negotiation.rtx_payload_types.end();
     if (newly && section->kind == MediaKind::kVideo && participant.subscribe->media_ready()) {
       host_.RequestKeyframe(*section->publisher, *section->track);
     }

@@ -14,12 +14,14 @@
 // between datagrams: use it from any thread, one datagram per thread at a time.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 namespace egovbox::media {
 
@@ -233,9 +235,18 @@ class RtcpNack : public RtcpFeedback {
   static std::optional<RtcpNack> Parse(const RtcpPacketView& packet) noexcept;
 
   std::size_t item_count() const { return fci().size() / kItemSize; }
+  // How many sequence numbers the items name (each PID and each BLP bit set).
+  std::size_t lost_count() const {
+    const std::span<const std::uint8_t> items = fci();
+    std::size_t count = 0;
+    for (std::size_t at = 0; at + kItemSize <= items.size(); at += kItemSize) {
+      count += 1U + static_cast<std::size_t>(std::popcount(static_cast<unsigned>(items[at + 2] << 8U | items[at + 3])));
+    }
+    return count;
+  }
   // Calls `lost(std::uint16_t)` for each sequence number the packet reports lost,
   // in the order of the items; within an item, PID first, then BLP's bits from the
-  // lowest (PID + 1) up.
+  // lowest (PID + 1) up. A `lost` that returns bool ends the walk by returning false.
   template <typename Callback>
   void ForEachLostSequenceNumber(Callback&& lost) const {
     const std::span<const std::uint8_t> items = fci();
@@ -243,15 +254,24 @@ class RtcpNack : public RtcpFeedback {
     for (std::size_t at = 0; at + kItemSize <= items.size(); at += kItemSize) {
       const auto pid = static_cast<std::uint16_t>(items[at] << 8U | items[at + 1]);
       const auto blp = static_cast<std::uint16_t>(items[at + 2] << 8U | items[at + 3]);
-      lost(pid);
+      if (!Visit(lost, pid)) return;
       for (std::size_t bit = 0; bit < kBlpBits; ++bit) {
-        if ((blp >> bit & 1U) != 0) lost(static_cast<std::uint16_t>(pid + bit + 1));
+        if ((blp >> bit & 1U) != 0 && !Visit(lost, static_cast<std::uint16_t>(pid + bit + 1))) return;
       }
     }
   }
 
  private:
   static constexpr std::size_t kItemSize = 4;
+  template <typename Callback>
+  static bool Visit(Callback& lost, std::uint16_t sequence_number) {
+    if constexpr (std::is_same_v<std::invoke_result_t<Callback&, std::uint16_t>, bool>) {
+      return lost(sequence_number);
+    } else {
+      lost(sequence_number);
+      return true;
+    }
+  }
   RtcpNack() = default;
 };
 

@@ -25,14 +25,22 @@ constexpr std::uint8_t kMaxOneByteExtensionId = 14;  // RFC 8285 §4.2
 constexpr std::uint32_t kHostTypePreference = 126;
 constexpr std::uint32_t kMaxLocalPreference = 65535;
 constexpr std::uint32_t kComponentRtp = 1;
+// RFC 6544 §4.2: TCP candidates rank below UDP ones (type preference 90 against
+// 126, as libwebrtc ranks its own); local preference = 2^13 * direction-pref +
+// other-pref, direction-pref 4 for a passive host candidate.
+constexpr std::uint32_t kTcpHostTypePreference = 90;
+constexpr std::uint32_t kPassiveDirectionPreference = 4;
+constexpr std::uint32_t kDirectionPreferenceShift = 13;
+constexpr std::uint32_t kMaxTcpOtherPreference = (1U << kDirectionPreferenceShift) - 1;
 
 constexpr std::array<std::string_view, 5> kPublishExtensions = {
     kExtensionAudioLevel, kExtensionAbsSendTime, kExtensionMid, kExtensionRtpStreamId, kExtensionRepairedRtpStreamId};
 // RFC 4585 §4.2, RFC 5104 §7.1, and REMB: the feedback the SFU takes part in.
 // transport-cc is left out: the SFU sends REMB, not transport-wide feedback. Plain
-// nack is left out until the SFU answers NACKs from a retransmission buffer: a
-// receiver that asked would wait for retransmissions before asking for a keyframe.
-constexpr std::array<std::string_view, 3> kFeedback = {"nack pli", "ccm fir", "goog-remb"};
+// nack both ways: the SFU answers subscribers' NACKs from its retransmission
+// buffers and NACKs what publishers' streams miss (docs/media.md "Loss and recovery").
+constexpr std::array<std::string_view, 4> kFeedback = {"nack", "nack pli", "ccm fir", "goog-remb"};
+constexpr std::string_view kRtxEncoding = "rtx";  // RFC 4588 §8.6
 // Opus parameters kept in the publish answer (RFC 7587 §7): everything else, such
 // as stereo=1 or usedtx=1, would ask the browser for more than the SFU forwards.
 constexpr std::array<std::string_view, 2> kOpusParameters = {"minptime", "useinbandfec"};
@@ -120,6 +128,25 @@ void AddCandidates(SdpMediaSection& section, const LocalTransport& local) {
     section.AddAttribute("candidate", FormatCandidate(candidate));
     ++index;
   }
+  // RFC 6544 §4.5: the passive candidates browsers whose UDP is blocked connect
+  // out to; other foundations than the UDP ones (RFC 8445 §5.1.1.3: another transport).
+  std::uint32_t tcp_index = 0;
+  for (const IceCandidateAddress& address : local.candidates) {
+    if (address.tcp_port == 0) continue;
+    SdpCandidate candidate;
+    candidate.foundation = std::to_string(local.candidates.size() + tcp_index + 1);
+    candidate.component = kComponentRtp;
+    candidate.transport = "tcp";
+    const std::uint32_t local_preference = (kPassiveDirectionPreference << kDirectionPreferenceShift) +
+                                           (kMaxTcpOtherPreference - std::min(tcp_index, kMaxTcpOtherPreference));
+    candidate.priority = (kTcpHostTypePreference << 24U) + (local_preference << 8U) + (256 - kComponentRtp);
+    candidate.address = address.ip;
+    candidate.port = address.tcp_port;
+    candidate.type = "host";
+    candidate.extensions = "tcptype passive";
+    section.AddAttribute("candidate", FormatCandidate(candidate));
+    ++tcp_index;
+  }
   section.AddProperty("end-of-candidates");
 }
 
@@ -202,6 +229,21 @@ const SdpRtpMap* ChooseH264(const SdpMediaSection& section, const std::vector<Sd
   return chosen;
 }
 
+// RFC 4588 §8.6: the section's "rtx/<clock rate>" format whose fmtp says apt=<payload_type>; 0 for none.
+std::uint8_t RtxPayloadTypeFor(const SdpMediaSection& section, std::uint8_t payload_type) {
+  for (const std::string_view value : section.FindAll("rtpmap")) {
+    const auto rtpmap = ParseRtpMap(value);
+    if (!rtpmap || !EqualsIgnoringCase(rtpmap->encoding, kRtxEncoding) || rtpmap->clock_rate != kVideoClockRate) {
+      continue;
+    }
+    const bool listed = std::find(section.formats.begin(), section.formats.end(),
+                                  std::to_string(rtpmap->payload_type)) != section.formats.end();
+    const auto fmtp = FmtpOf(section, rtpmap->payload_type);
+    if (listed && fmtp && FmtpParameter(*fmtp, "apt") == std::to_string(payload_type)) return rtpmap->payload_type;
+  }
+  return 0;
+}
+
 // The one codec we take from the section: the first acceptable in the offer's order.
 std::optional<RtpCodec> ChooseCodec(const SdpMediaSection& section, MediaKind kind) {
   std::vector<SdpRtpMap> rtpmaps;
@@ -251,6 +293,7 @@ std::optional<RtpCodec> ChooseCodec(const SdpMediaSection& section, MediaKind ki
   } else {
     codec.fmtp = std::string(offered_fmtp);
   }
+  if (kind == MediaKind::kVideo) codec.rtx_payload_type = RtxPayloadTypeFor(section, codec.payload_type);
   for (const std::string_view value : section.FindAll("rtcp-fb")) {
     const auto rtcp_fb = ParseRtcpFb(value);
     if (!rtcp_fb || (rtcp_fb->payload_type && *rtcp_fb->payload_type != codec.payload_type)) continue;
@@ -305,6 +348,17 @@ std::vector<std::uint32_t> PrimarySsrcs(const SdpMediaSection& section) {
   return ssrcs;
 }
 
+// RFC 5576 §4.2, RFC 4588 §8.6: the retransmission SSRC paired with `primary` by an FID group; 0 for none.
+std::uint32_t RtxSsrcOf(const SdpMediaSection& section, std::uint32_t primary) {
+  for (const std::string_view value : section.FindAll("ssrc-group")) {
+    const auto group = ParseSsrcGroup(value);
+    if (group && group->semantics == "FID" && group->ssrcs.size() == 2 && group->ssrcs[0] == primary) {
+      return group->ssrcs[1];
+    }
+  }
+  return 0;
+}
+
 void ReadMsid(const SdpMediaSection& section, PublishedSection& published) {
   std::optional<SdpMsid> msid;
   if (const auto value = section.Find("msid")) msid = ParseMsid(*value);
@@ -336,6 +390,36 @@ SdpMediaSection RejectedSection(const SdpMediaSection& offered, const std::strin
 bool OfferSends(const SdpMediaSection& section) {
   const SdpDirection direction = FindDirection(section).value_or(SdpDirection::kSendRecv);
   return direction == SdpDirection::kSendOnly || direction == SdpDirection::kSendRecv;
+}
+
+// RFC 4588 §8.6: "a=rtpmap:<rtx> rtx/90000" and "a=fmtp:<rtx> apt=<media>".
+void AddRtxFormat(SdpMediaSection& section, std::uint8_t rtx_payload_type, std::uint8_t media_payload_type) {
+  section.AddAttribute("rtpmap",
+                       FormatRtpMap(SdpRtpMap{rtx_payload_type, std::string(kRtxEncoding), kVideoClockRate, 0}));
+  section.AddAttribute("fmtp", std::to_string(rtx_payload_type) + " apt=" + std::to_string(media_payload_type));
+}
+
+// RFC 8853 §5.1, RFC 8851 §4: the rids of a VP8 section's "a=simulcast:send",
+// each a stream of one alternative that is not paused and has its "a=rid:<id>
+// send" line; at most kMaxAnsweredRids. Fewer than two: simulcast is declined.
+std::vector<std::string> SimulcastRids(const SdpMediaSection& section, const RtpCodec& codec) {
+  constexpr std::size_t kMaxAnsweredRids = 3;
+  std::vector<std::string> rids;
+  const auto value = section.Find("simulcast");
+  const auto simulcast = value ? ParseSimulcast(*value) : std::nullopt;
+  if (!simulcast || !EqualsIgnoringCase(codec.name, "VP8")) return rids;
+  std::set<std::string> sent;
+  for (const std::string_view line : section.FindAll("rid")) {
+    const auto rid = ParseRid(line);
+    if (rid && rid->send) sent.insert(rid->id);
+  }
+  for (const auto& stream : simulcast->send) {
+    if (rids.size() == kMaxAnsweredRids) break;
+    if (stream.size() != 1 || stream.front().paused || !sent.contains(stream.front().rid)) continue;
+    if (std::find(rids.begin(), rids.end(), stream.front().rid) == rids.end()) rids.push_back(stream.front().rid);
+  }
+  if (rids.size() < 2) rids.clear();
+  return rids;
 }
 
 std::variant<PublishNegotiation, SdpError> AnswerPublish(std::string_view offer_text, const LocalTransport& local,
@@ -414,6 +498,8 @@ std::variant<PublishNegotiation, SdpError> AnswerPublish(std::string_view offer_
     const SdpMediaSection& offered = offer.media[index];
     const std::vector<SdpExtmap> extensions =
         plan.accepted ? ChooseExtensions(offered, offer) : std::vector<SdpExtmap>{};
+    const std::vector<std::string> rids =
+        plan.accepted ? SimulcastRids(offered, *plan.codec) : std::vector<std::string>{};
     if (plan.kind) {
       PublishedSection published;
       published.mid = plan.mid;
@@ -425,7 +511,11 @@ std::variant<PublishNegotiation, SdpError> AnswerPublish(std::string_view offer_
           published.extensions.push_back(NegotiatedExtension{static_cast<std::uint8_t>(extmap.id), extmap.uri});
         }
         published.ssrcs = PrimarySsrcs(offered);
+        if (plan.codec->rtx_payload_type != 0 && !published.ssrcs.empty()) {
+          published.rtx_ssrc = RtxSsrcOf(offered, published.ssrcs.front());
+        }
         ReadMsid(offered, published);
+        published.rids = rids;
       }
       negotiation.sections.push_back(std::move(published));
     }
@@ -440,6 +530,7 @@ std::variant<PublishNegotiation, SdpError> AnswerPublish(std::string_view offer_
     section.port = kDiscardPort;
     section.proto = offered.proto;
     section.formats = {std::to_string(codec.payload_type)};
+    if (codec.rtx_payload_type != 0) section.formats.push_back(std::to_string(codec.rtx_payload_type));
     section.AddLine('c', std::string(kNoAddress));
     // RFC 8843 §7.3.1: one transport for the bundle; the candidates go with the first section.
     if (!candidates_written) {
@@ -457,6 +548,16 @@ std::variant<PublishNegotiation, SdpError> AnswerPublish(std::string_view offer_
       section.AddAttribute("rtcp-fb", FormatRtcpFb(SdpRtcpFb{codec.payload_type, feedback}));
     }
     if (!codec.fmtp.empty()) section.AddAttribute("fmtp", std::to_string(codec.payload_type) + ' ' + codec.fmtp);
+    if (codec.rtx_payload_type != 0) AddRtxFormat(section, codec.rtx_payload_type, codec.payload_type);
+    // RFC 8853 §5.3: the answer receives the offered streams, by the same rids.
+    if (!rids.empty()) {
+      std::string streams;
+      for (const std::string& rid : rids) {
+        section.AddAttribute("rid", rid + " recv");
+        streams += (streams.empty() ? "" : ";") + rid;
+      }
+      section.AddAttribute("simulcast", "recv " + streams);
+    }
     answer.media.push_back(std::move(section));
   }
   negotiation.answer_sdp = WriteSdp(answer);
@@ -470,7 +571,8 @@ void AddSubscribeCodecs(SdpMediaSection& section, MediaKind kind) {
     section.formats = {std::to_string(kSubscribeOpusPayloadType)};
     return;
   }
-  section.formats = {std::to_string(kSubscribeVp8PayloadType), std::to_string(kSubscribeH264PayloadType)};
+  section.formats = {std::to_string(kSubscribeVp8PayloadType), std::to_string(kSubscribeVp8RtxPayloadType),
+                     std::to_string(kSubscribeH264PayloadType), std::to_string(kSubscribeH264RtxPayloadType)};
 }
 
 void AddSubscribeCodecAttributes(SdpMediaSection& section, MediaKind kind) {
@@ -487,9 +589,24 @@ void AddSubscribeCodecAttributes(SdpMediaSection& section, MediaKind kind) {
   };
   section.AddAttribute("rtpmap", FormatRtpMap(SdpRtpMap{kSubscribeVp8PayloadType, "VP8", kVideoClockRate, 0}));
   add_feedback(kSubscribeVp8PayloadType);
+  AddRtxFormat(section, kSubscribeVp8RtxPayloadType, kSubscribeVp8PayloadType);
   section.AddAttribute("rtpmap", FormatRtpMap(SdpRtpMap{kSubscribeH264PayloadType, "H264", kVideoClockRate, 0}));
   add_feedback(kSubscribeH264PayloadType);
   section.AddAttribute("fmtp", std::to_string(kSubscribeH264PayloadType) + ' ' + std::string(kSubscribeH264Fmtp));
+  AddRtxFormat(section, kSubscribeH264RtxPayloadType, kSubscribeH264PayloadType);
+}
+
+// Our rtx formats an answered section kept, with the apt we offered (RFC 4588 §8.6).
+void ReadAnsweredRtx(const SdpMediaSection& section, const std::string& mid,
+                     std::vector<std::pair<std::string, std::uint8_t>>& kept) {
+  for (const std::uint8_t media_payload_type : {kSubscribeVp8PayloadType, kSubscribeH264PayloadType}) {
+    const std::uint8_t rtx_payload_type = SubscribeRtxPayloadType(media_payload_type);
+    const bool media_listed = std::find(section.formats.begin(), section.formats.end(),
+                                        std::to_string(media_payload_type)) != section.formats.end();
+    if (media_listed && RtxPayloadTypeFor(section, media_payload_type) == rtx_payload_type) {
+      kept.emplace_back(mid, rtx_payload_type);
+    }
+  }
 }
 
 std::variant<SubscribeNegotiation, SdpError> ReadSubscribe(std::string_view answer_text,
@@ -516,7 +633,12 @@ std::variant<SubscribeNegotiation, SdpError> ReadSubscribe(std::string_view answ
     if (!live) continue;
     if (!section.Has("rtcp-mux")) return Error("no-rtcp-mux", "no a=rtcp-mux in a=mid:" + offered[index].mid);
     if (transport_section == nullptr) transport_section = &section;
-    if (FindDirection(section) == SdpDirection::kRecvOnly) negotiation.accepted_mids.push_back(offered[index].mid);
+    if (FindDirection(section) == SdpDirection::kRecvOnly) {
+      negotiation.accepted_mids.push_back(offered[index].mid);
+      if (offered[index].kind == MediaKind::kVideo) {
+        ReadAnsweredRtx(section, offered[index].mid, negotiation.rtx_payload_types);
+      }
+    }
   }
   if (transport_section == nullptr) return negotiation;
 
@@ -580,8 +702,18 @@ std::string BuildSubscribeOffer(const LocalTransport& local, std::uint64_t sessi
     section.AddProperty("rtcp-mux");
     AddSubscribeCodecAttributes(section, subscribed.kind);
     if (subscribed.active) {
+      const bool rtx = subscribed.kind == MediaKind::kVideo && subscribed.rtx_ssrc != 0;
+      // RFC 5576 §4.2, RFC 4588 §8.6: the media SSRC and its retransmission SSRC.
+      if (rtx) {
+        section.AddAttribute("ssrc-group",
+                             "FID " + std::to_string(subscribed.ssrc) + ' ' + std::to_string(subscribed.rtx_ssrc));
+      }
       section.AddAttribute("ssrc", FormatSsrc(SdpSsrc{subscribed.ssrc, "cname", subscribed.cname}));
       section.AddAttribute("ssrc", FormatSsrc(SdpSsrc{subscribed.ssrc, "msid", FormatMsid(msid)}));
+      if (rtx) {
+        section.AddAttribute("ssrc", FormatSsrc(SdpSsrc{subscribed.rtx_ssrc, "cname", subscribed.cname}));
+        section.AddAttribute("ssrc", FormatSsrc(SdpSsrc{subscribed.rtx_ssrc, "msid", FormatMsid(msid)}));
+      }
     }
     offer.media.push_back(std::move(section));
   }

@@ -11,11 +11,15 @@
 // m-section per forwarded track with fixed payload types and extension ids, and
 // ReadSubscribeAnswer checks the browser's answer to it.
 //
-// Simulcast (this version): an offer's a=rid / a=simulcast lines are left out of
-// the answer, which per RFC 8853 §5.3 declines simulcast; Chromium then sends one
-// encoding (its first) and the section is answered like any other. Such an offer
-// has no a=ssrc lines, so `ssrcs` is empty and the stream is told apart by the
-// sdes:mid header extension.
+// Simulcast (docs/media.md "Simulcast"): a VP8 video section offered with
+// "a=simulcast:send" and its "a=rid:<id> send" lines (RFC 8853, RFC 8851) is
+// answered "a=rid:<id> recv" and "a=simulcast:recv" for its first three rids,
+// with the rtp-stream-id and repaired-rtp-stream-id extensions kept; `rids`
+// lists them (lowest resolution first, as the page sends them). Such an offer has
+// no a=ssrc lines: the SFU learns each layer's SSRC from the rid (and mid) header
+// extensions of its first packets. Anything else with rids (H.264, more than one
+// alternative per stream, paused rids only) is declined (RFC 8853 §5.3: the rid
+// and simulcast lines left out), and Chromium then sends its first encoding alone.
 //
 // Errors are values: SdpError with a stable `code` (listed below) and a `detail`
 // for logs. No function here throws; all are plain functions of their arguments,
@@ -26,6 +30,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -46,12 +51,25 @@ inline constexpr std::string_view kExtensionRepairedRtpStreamId =
 inline constexpr std::uint8_t kSubscribeOpusPayloadType = 111;
 inline constexpr std::uint8_t kSubscribeVp8PayloadType = 96;
 inline constexpr std::uint8_t kSubscribeH264PayloadType = 102;
+// RFC 4588 retransmissions of 96 and 102 (apt=96, apt=102), under their own SSRC.
+inline constexpr std::uint8_t kSubscribeVp8RtxPayloadType = 97;
+inline constexpr std::uint8_t kSubscribeH264RtxPayloadType = 103;
 inline constexpr std::uint8_t kSubscribeAudioLevelId = 1;
 inline constexpr std::uint8_t kSubscribeAbsSendTimeId = 2;
+
+// The RTX payload type we offer subscribers for a media payload type we send; 0 for none (audio).
+constexpr std::uint8_t SubscribeRtxPayloadType(std::uint8_t payload_type) {
+  if (payload_type == kSubscribeVp8PayloadType) return kSubscribeVp8RtxPayloadType;
+  if (payload_type == kSubscribeH264PayloadType) return kSubscribeH264RtxPayloadType;
+  return 0;
+}
 
 struct IceCandidateAddress {
   std::string ip;  // IPv4 dotted or IPv6 text
   std::uint16_t port = 0;
+  // Not 0: also a passive ICE-TCP host candidate on this port (RFC 6544 §4.5),
+  // priced below every UDP one.
+  std::uint16_t tcp_port = 0;
 };
 
 // Our end of every peer connection of one media worker.
@@ -69,6 +87,8 @@ struct RtpCodec {
   std::uint8_t channels = 0;         // 0 for video
   std::string fmtp;                  // as answered, "" if none
   std::vector<std::string> rtcp_fb;  // as answered: "nack", "nack pli", "ccm fir", "goog-remb"
+  // RFC 4588 §8.6: the offer's rtx format with apt= this codec, answered beside it; 0 for none.
+  std::uint8_t rtx_payload_type = 0;
 };
 
 struct NegotiatedExtension {
@@ -88,8 +108,12 @@ struct PublishedSection {
   RtpCodec codec;
   std::vector<NegotiatedExtension> extensions;  // the accepted ones, with the browser's ids
   std::vector<std::uint32_t> ssrcs;             // from a=ssrc, primary first; RTX/FEC (ssrc-group FID, FEC-FR) left out
+  // RFC 5576 §4.1: the second SSRC of the FID group of ssrcs.front() (its retransmissions); 0 for none.
+  std::uint32_t rtx_ssrc = 0;
   std::string msid_stream;
   std::string msid_track;
+  // Simulcast: the rids answered recv, in the offer's a=simulcast order; empty without.
+  std::vector<std::string> rids;
 };
 
 struct PublishNegotiation {
@@ -116,7 +140,8 @@ struct SdpError {
 // the answer's BUNDLE) when the offer rejected it, when it is not audio or video,
 // not UDP/TLS/RTP/SAVPF, outside the offer's BUNDLE group, or has no usable codec.
 // Other answer choices: rtcp-fb limited to nack, nack pli, ccm fir and goog-remb
-// (no transport-cc, so the browser takes our REMB); no RTX, red, ulpfec, rtcp-rsize
+// (no transport-cc, so the browser takes our REMB); the offer's rtx format for the
+// chosen codec (RFC 4588 §8.6) when it has one; no red, ulpfec, rtcp-rsize
 // or extmap-allow-mixed, so extensions use one-byte headers and ids 1..14; Opus
 // fmtp keeps minptime and sets useinbandfec=1. The ICE credentials, fingerprint
 // and setup are read from the first accepted section, else the session level;
@@ -135,15 +160,18 @@ struct SubscribedSection {
   std::string cname;
   std::string stream_id;
   std::string track_id;
+  // RFC 4588: an active video section's retransmission SSRC (a=ssrc-group:FID
+  // ssrc rtx_ssrc); 0 for none.
+  std::uint32_t rtx_ssrc = 0;
 };
 
 // Our offer (RFC 8829 §5.2): ICE-lite, a=setup:actpass, BUNDLE of every mid in
 // `sections` order, Opus PT 111 (minptime=10;useinbandfec=1) for audio, VP8 PT 96
 // and H.264 PT 102 (packetization-mode=1, profile-level-id=42e01f,
 // level-asymmetry-allowed=1) for video with rtcp-fb nack, nack pli, ccm fir and
-// goog-remb, and extensions ssrc-audio-level id 1 (audio) and abs-send-time id 2.
-// The first section carries our candidates. Mids, ids and cnames must be SDP
-// tokens (no spaces); the caller makes them.
+// goog-remb, each followed by its rtx format (97 apt=96, 103 apt=102), and extensions ssrc-audio-level id 1 (audio) and
+// abs-send-time id 2. The first section carries our candidates. Mids, ids and cnames must be SDP tokens (no spaces);
+// the caller makes them.
 std::string BuildSubscribeOffer(const LocalTransport& local, std::uint64_t session_id, std::uint64_t version,
                                 std::span<const SubscribedSection> sections);
 
@@ -153,6 +181,9 @@ struct SubscribeNegotiation {
   std::string remote_fingerprint;  // sha-256, "AB:CD:..." uppercase
   DtlsRole local_role = DtlsRole::kServer;
   std::vector<std::string> accepted_mids;  // answered recvonly, in offer order
+  // For each accepted section, each of our rtx payload types its answer kept (with
+  // the apt we offered): retransmissions there may go as RTX (RFC 4588).
+  std::vector<std::pair<std::string, std::uint8_t>> rtx_payload_types;
 };
 
 // The browser's answer to BuildSubscribeOffer(`offered`): its m-sections must be

@@ -112,6 +112,11 @@ std::unique_ptr<Sfu> Sfu::Start(const SfuOptions& requested, SfuObserver& observ
                          options.first_port + workers - 1);
     return nullptr;
   }
+  if (options.first_tcp_port != 0 && options.first_tcp_port + workers - 1 > 65535) {
+    *error = fmt::format("media TCP ports {} to {} do not fit below 65536", options.first_tcp_port,
+                         options.first_tcp_port + workers - 1);
+    return nullptr;
+  }
   auto sfu = std::unique_ptr<Sfu>(new Sfu());
   sfu->internals_ = std::make_unique<Internals>();
   Sfu* raw = sfu.get();
@@ -121,7 +126,8 @@ std::unique_ptr<Sfu> Sfu::Start(const SfuOptions& requested, SfuObserver& observ
   });
   for (std::size_t i = 0; i < workers; ++i) {
     const auto port = options.first_port == 0 ? 0 : static_cast<std::uint16_t>(options.first_port + i);
-    auto worker = MediaWorker::Open(options, port, announced, *sfu->internals_->observer, error);
+    const auto tcp_port = options.first_tcp_port == 0 ? 0 : static_cast<std::uint16_t>(options.first_tcp_port + i);
+    auto worker = MediaWorker::Open(options, port, announced, *sfu->internals_->observer, error, tcp_port);
     if (!worker) return nullptr;
     sfu->workers_.push_back(std::move(worker));
   }
@@ -163,8 +169,12 @@ void Sfu::HandleMessage(const std::string& participant_id, nlohmann::json messag
     worker->HandleMessage(participant_id, std::move(message));
 }
 
-void Sfu::Leave(const std::string& participant_id) {
-  if (MediaWorker* worker = WorkerOfParticipant(participant_id)) worker->Leave(participant_id, "left");
+void Sfu::Leave(const std::string& participant_id, std::string reason) {
+  if (MediaWorker* worker = WorkerOfParticipant(participant_id)) worker->Leave(participant_id, std::move(reason));
+}
+
+void Sfu::HostMute(const std::string& participant_id, TrackSource source) {
+  if (MediaWorker* worker = WorkerOfParticipant(participant_id)) worker->HostMute(participant_id, source);
 }
 
 void Sfu::CloseRoom(const std::string& room_id) {
@@ -191,6 +201,7 @@ SfuCounts Sfu::Counts() const {
 std::string Sfu::RenderMetrics() const {
   const SfuCounts counts = Counts();
   std::uint64_t received = 0, forwarded = 0, answered = 0, refused = 0, dropped = 0;
+  std::uint64_t nacks_received = 0, retransmitted = 0, nacks_sent = 0, rtx_refused = 0;
   for (const auto& worker : workers_) {
     const auto& statistics = worker->statistics();
     received += statistics.datagrams_received.load(std::memory_order_relaxed);
@@ -198,8 +209,15 @@ std::string Sfu::RenderMetrics() const {
     answered += statistics.stun_answered.load(std::memory_order_relaxed);
     refused += statistics.stun_refused.load(std::memory_order_relaxed);
     dropped += statistics.dropped.load(std::memory_order_relaxed);
+    nacks_received += statistics.nacks_received.load(std::memory_order_relaxed);
+    retransmitted += statistics.rtp_retransmitted.load(std::memory_order_relaxed);
+    nacks_sent += statistics.nacks_sent.load(std::memory_order_relaxed);
+    rtx_refused += statistics.rtx_refused.load(std::memory_order_relaxed);
   }
-  return fmt::format(
+  std::vector<const TcpMediaStatistics*> tcp;
+  for (const auto& worker : workers_) tcp.push_back(&worker->tcp_statistics());
+  std::string text = RenderTcpMetrics(tcp);
+  text += fmt::format(
       "# HELP egovbox_media_rooms Media rooms open.\n# TYPE egovbox_media_rooms gauge\negovbox_media_rooms {}\n"
       "# HELP egovbox_media_participants Participants in media rooms.\n# TYPE egovbox_media_participants gauge\n"
       "egovbox_media_participants {}\n"
@@ -214,8 +232,19 @@ std::string Sfu::RenderMetrics() const {
       "# HELP egovbox_media_stun_refused_total STUN requests ignored: unknown ufrag, wrong credentials, malformed.\n"
       "# TYPE egovbox_media_stun_refused_total counter\negovbox_media_stun_refused_total {}\n"
       "# HELP egovbox_media_dropped_total Datagrams dropped: unknown sender, failed SRTP, unknown stream.\n"
-      "# TYPE egovbox_media_dropped_total counter\negovbox_media_dropped_total {}\n",
-      counts.rooms, counts.participants, counts.transports, received, forwarded, answered, refused, dropped);
+      "# TYPE egovbox_media_dropped_total counter\negovbox_media_dropped_total {}\n"
+      "# HELP egovbox_media_nacks_received_total Generic NACKs received from subscribers.\n"
+      "# TYPE egovbox_media_nacks_received_total counter\negovbox_media_nacks_received_total {}\n"
+      "# HELP egovbox_media_rtp_retransmitted_total RTP packets resent to subscribers for their NACKs.\n"
+      "# TYPE egovbox_media_rtp_retransmitted_total counter\negovbox_media_rtp_retransmitted_total {}\n"
+      "# HELP egovbox_media_nacks_sent_total Generic NACKs sent to publishers for packets that did not arrive.\n"
+      "# TYPE egovbox_media_nacks_sent_total counter\negovbox_media_nacks_sent_total {}\n"
+      "# HELP egovbox_media_rtx_refused_total Sequence numbers in subscribers' NACKs not resent: over the resend "
+      "budget or the per-NACK limit.\n"
+      "# TYPE egovbox_media_rtx_refused_total counter\negovbox_media_rtx_refused_total {}\n",
+      counts.rooms, counts.participants, counts.transports, received, forwarded, answered, refused, dropped,
+      nacks_received, retransmitted, nacks_sent, rtx_refused);
+  return text;
 }
 
 }  // namespace egovbox::media

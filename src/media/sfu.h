@@ -22,17 +22,25 @@
 #include <unordered_map>
 #include <vector>
 
+#include "media/media_kind.h"
+
 namespace egovbox::media {
 
 struct SfuOptions {
   std::string bind_address = "0.0.0.0";  // an IP literal or a name (resolved, IPv4 first)
   std::uint16_t first_port = 8443;       // 0: any free port per worker (tests)
+  // The ICE-TCP listener (RFC 6544 passive candidate) of the first worker, the
+  // next workers' upward; 0: each worker's UDP port number.
+  std::uint16_t first_tcp_port = 0;
   std::size_t workers = 1;
   // The addresses offered to browsers as host candidates. Empty: the bind address,
   // or, for a wildcard bind, every address of the machine's interfaces.
   std::vector<std::string> announced_addresses;
   // The bitrate the SFU tells each video publisher it may send (REMB), bits/s.
   std::uint32_t max_video_bitrate = 1'500'000;
+  // Last-N: in a room with more cameras, each participant receives the cameras of
+  // this many most recent speakers (docs/media.md); 0: every camera.
+  std::size_t last_n = 9;
 };
 
 // Called on worker threads; must be thread-safe and must not block.
@@ -75,7 +83,12 @@ class Sfu {
   // A signaling message from the participant's tab: media.publish,
   // media.subscribe.answer or media.mute. An invalid one is answered "media.error".
   void HandleMessage(const std::string& participant_id, nlohmann::json message);
-  void Leave(const std::string& participant_id);
+  // The participant leaves; `reason` reaches SfuObserver::ParticipantLeft ("left",
+  // or what the caller says: "removed" by a host, "ended" for everyone).
+  void Leave(const std::string& participant_id, std::string reason = "left");
+  // A host mutes the participant's microphone or camera (Room::HostMute): its
+  // packets stop at once and the participant gets media.muted.by.host.
+  void HostMute(const std::string& participant_id, TrackSource source);
   // Every participant of the room leaves (reason "closed").
   void CloseRoom(const std::string& room_id);
 

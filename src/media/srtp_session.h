@@ -1,28 +1,38 @@
-// SRTP and SRTCP (RFC 3711, AES-GCM per RFC 7714) for DTLS-SRTP (RFC 5764), on libsrtp2.
-// This file is the one place that calls libsrtp2's C API.
+// SRTP and SRTCP (RFC 3711, AES-GCM per RFC 7714) for DTLS-SRTP (RFC 5764), on
+// OpenSSL's EVP primitives: AES-128 in counter mode with HMAC-SHA1-80, or
+// AES-128-GCM. This file is the one place that does SRTP.
 //
 // An SrtpSession is one direction of one DTLS-SRTP association: the outbound session
 // protects what we send under our master key, the inbound session unprotects what the
-// peer sends under its master key. One session serves every SSRC of the connection
-// (libsrtp's ssrc_any_inbound / ssrc_any_outbound templates): a stream for a new SSRC
-// is added on its first packet — for inbound packets only after that packet
-// authenticated — which allocates that stream. Beyond that, Debian's libsrtp2 is
-// built on NSS, which creates a PK11 cipher context inside each protect and
-// unprotect: the C library allocates per packet even though this wrapper does not (under valgrind, about 14 heap
-// allocations per AES-CM transform and 5 per GCM transform). DESIGN.md, "Media (SFU)": an SRTP transform on OpenSSL EVP
-// is the planned replacement if that shows up in profiles.
+// peer sends under its master key. One session serves every SSRC of the connection:
+// a stream (rollover counter, replay window, SRTCP index) for a new SSRC is added on
+// its first packet — for inbound packets only after that packet authenticated — and
+// kept for the session's life. A session holds at most max_streams streams
+// (kSrtpMaxInboundStreams, kSrtpMaxOutboundStreams by default); a packet of a new
+// SSRC beyond that is refused (kTooManyStreams) before any crypto and changes
+// nothing, so a peer holding the keys cannot grow the session or its lookups (a linear
+// scan of the SSRCs, the last hit tried first). Create reserves room for 32 streams,
+// so a session with the inbound cap never allocates after Create; a larger one (the
+// outbound cap) only for its 33rd and later SSRCs. The session keys are derived once
+// (RFC 3711 §4.3.1, key derivation rate 0) and the cipher contexts are made once and
+// re-keyed per packet only with the IV; HMAC-SHA1 copies precomputed inner and outer
+// states. So no transform allocates, here or inside OpenSSL. (Until issue 5 this
+// was libsrtp2, which Debian builds on NSS: about 14 heap allocations per AES-CM
+// transform and several times the cost; the tests still check this code both ways
+// against libsrtp2.)
 //
 // Replay protection is on in both directions with a window of 1024 packets: inbound,
 // a packet seen before or older than the window is refused; outbound, an identical
 // retransmission (same SSRC and sequence number, for NACKs) is allowed, but one older
-// than the window is refused. SRTCP keeps libsrtp's fixed 128-index window.
+// than the window is refused. SRTCP keeps a 128-index window, as libsrtp does. The
+// rollover counter follows RFC 3711 §3.3.1; the first SRTCP packet of a stream is
+// numbered 1.
 //
 // Every transform works in place on a caller's buffer and reports failure as nullopt
 // (too little room, a malformed packet, failed authentication, a replay, or the wrong
-// direction); it never throws and never allocates here. An SrtpSession is movable,
-// not copyable, and not for concurrent use: one media worker owns it. Sessions on
-// different threads are independent. libsrtp is initialised once per process on the
-// first Create and never shut down.
+// direction); it never throws. An SrtpSession is movable, not copyable, and not for
+// concurrent use: one media worker owns it. Sessions on different threads are
+// independent.
 #pragma once
 
 #include <cstddef>
@@ -32,8 +42,6 @@
 #include <span>
 #include <string_view>
 #include <vector>
-
-struct srtp_ctx_t_;  // libsrtp2's session, kept out of this header
 
 namespace egovbox::media {
 
@@ -85,18 +93,30 @@ enum class SrtpError : std::uint8_t {
   kAuthentication,  // tag (or GCM tag) did not verify
   kReplay,          // seen before, or older than the replay window
   kWrongDirection,  // protect on an inbound session or the other way round
-  kOther,           // anything else libsrtp reports
+  kTooManyStreams,  // a new SSRC while the session already holds max_streams streams
+  kOther,           // anything else (OpenSSL failed; the SRTCP index ran out)
 };
+
+// Streams (SSRCs) per session. Inbound: what one browser sends on one peer connection
+// — a publisher at most about 10 (audio; camera with 3 simulcast layers, each with
+// RTX; screen with RTX), a subscriber's RTCP a few. Outbound: the SSRCs we send one
+// subscriber over the connection's life (two per video subscription, one per audio,
+// new ones each time a track is subscribed again).
+inline constexpr std::size_t kSrtpMaxInboundStreams = 32;
+inline constexpr std::size_t kSrtpMaxOutboundStreams = 1024;
 
 class SrtpSession {
  public:
   enum class Direction : std::uint8_t { kInbound, kOutbound };
 
   // `master_key_and_salt` is SrtpMasterKeyLength + SrtpMasterSaltLength bytes (one half
-  // of SplitDtlsSrtpKeyingMaterial); libsrtp copies it. nullopt on a wrong length or if
-  // libsrtp fails to initialise.
+  // of SplitDtlsSrtpKeyingMaterial); only the derived session keys are kept.
+  // `max_streams` 0: kSrtpMaxInboundStreams or kSrtpMaxOutboundStreams by direction (a
+  // client that receives a whole room's streams, as ClientPeer does, may pass more).
+  // nullopt on a wrong length or if OpenSSL fails.
   static std::optional<SrtpSession> Create(SrtpProfile profile, Direction direction,
-                                           std::span<const std::uint8_t> master_key_and_salt) noexcept;
+                                           std::span<const std::uint8_t> master_key_and_salt,
+                                           std::size_t max_streams = 0) noexcept;
 
   SrtpSession(SrtpSession&&) noexcept = default;
   SrtpSession& operator=(SrtpSession&&) noexcept = default;
@@ -107,6 +127,7 @@ class SrtpSession {
   SrtpProfile profile() const { return profile_; }
   Direction direction() const { return direction_; }
   SrtpError last_error() const { return last_error_; }
+  std::size_t stream_count() const noexcept;  // SSRCs seen so far, at most max_streams
 
   // In place: `buffer` holds the packet in its first `length` bytes. Protect needs
   // SrtpRtpTrailerLength / SrtpRtcpTrailerLength (at most kSrtpMaxTrailerLength) bytes
@@ -119,17 +140,16 @@ class SrtpSession {
   std::optional<std::size_t> UnprotectRtcp(std::span<std::uint8_t> buffer, std::size_t length) noexcept;
 
  private:
-  enum class Operation : std::uint8_t { kProtectRtp, kProtectRtcp, kUnprotectRtp, kUnprotectRtcp };
-  struct ContextDeleter {
-    void operator()(srtp_ctx_t_* context) const noexcept;
+  struct State;  // keys, cipher contexts and streams (srtp_session.cc)
+  struct StateDeleter {
+    void operator()(State* state) const noexcept;
   };
 
-  SrtpSession(SrtpProfile profile, Direction direction, srtp_ctx_t_* context)
-      : context_(context), profile_(profile), direction_(direction) {}
-  std::optional<std::size_t> Transform(Operation operation, std::span<std::uint8_t> buffer,
-                                       std::size_t length) noexcept;
+  SrtpSession(SrtpProfile profile, Direction direction, State* state)
+      : state_(state), profile_(profile), direction_(direction) {}
+  std::optional<std::size_t> Fail(SrtpError error) noexcept;
 
-  std::unique_ptr<srtp_ctx_t_, ContextDeleter> context_;  // null only after a move
+  std::unique_ptr<State, StateDeleter> state_;  // null only after a move
   SrtpProfile profile_;
   Direction direction_;
   SrtpError last_error_ = SrtpError::kNone;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace egovbox::media {
 
@@ -29,7 +30,9 @@ class StreamRewriter {
   // time since the last packet (`clock_rate` ticks per second).
   Rewritten Rewrite(std::uint32_t source_ssrc, std::uint16_t sequence_number, std::uint32_t timestamp,
                     std::uint32_t clock_rate, Clock::time_point now) {
-    if (!started_ || source_ssrc != source_ssrc_) Rebase(source_ssrc, sequence_number, timestamp, clock_rate, now);
+    if (!started_ || source_ssrc != source_ssrc_ || resume_) {
+      Rebase(source_ssrc, sequence_number, timestamp, clock_rate, now);
+    }
     const Rewritten out{static_cast<std::uint16_t>(sequence_number + sequence_offset_), timestamp + timestamp_offset_};
     // RFC 3550 appendix A.1 style: "newer" is a forward distance under half the space.
     if (static_cast<std::uint16_t>(out.sequence_number - last_sequence_) < kHalfSequenceSpace) {
@@ -42,7 +45,25 @@ class StreamRewriter {
 
   // The timestamp offset of the current source (for rewriting its sender reports).
   std::uint32_t timestamp_offset() const { return timestamp_offset_; }
+
+  // The reverse of Rewrite for a NACK (RFC 4585 §6.2.1) naming an output sequence
+  // number: the current source's number behind it; nullopt before the first packet
+  // and for any number outside [the current source's first output, the newest
+  // output sent] — sent before the current source began, or never sent at all.
+  std::optional<std::uint16_t> SourceSequenceNumber(std::uint16_t output_sequence_number) const {
+    if (!started_ || static_cast<std::uint16_t>(output_sequence_number - first_output_sequence_) >
+                         static_cast<std::uint16_t>(last_sequence_ - first_output_sequence_)) {
+      return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(output_sequence_number - sequence_offset_);
+  }
+  // The SSRC whose packets the output carries now (valid once started()).
+  std::uint32_t source_ssrc() const { return source_ssrc_; }
   bool started() const { return started_; }
+
+  // After a pause in forwarding (Last-N, docs/media.md): the next packet is taken
+  // as the start of a new source, continuing the output without a gap.
+  void Resume() { resume_ = true; }
 
  private:
   static constexpr std::uint16_t kHalfSequenceSpace = 0x8000;
@@ -60,13 +81,17 @@ class StreamRewriter {
       last_sequence_ = static_cast<std::uint16_t>(sequence_number - 1);
     }
     started_ = true;
+    resume_ = false;
     source_ssrc_ = source_ssrc;
+    first_output_sequence_ = static_cast<std::uint16_t>(sequence_number + sequence_offset_);
   }
 
   std::uint32_t output_ssrc_;
   bool started_ = false;
+  bool resume_ = false;
   std::uint32_t source_ssrc_ = 0;
   std::uint16_t sequence_offset_ = 0;
+  std::uint16_t first_output_sequence_ = 0;  // the current source's first
   std::uint32_t timestamp_offset_ = 0;
   std::uint16_t last_sequence_ = 0;
   std::uint32_t last_timestamp_ = 0;

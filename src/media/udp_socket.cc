@@ -136,6 +136,14 @@ SendBatch::SendBatch(std::size_t capacity)
 
 SendBatch::~SendBatch() = default;
 
+std::span<const std::uint8_t> SendBatch::datagram(std::size_t i) const {
+  return {storage_.data() + i * kBufferStride, lengths_[i]};
+}
+
+TransportAddress TransportAddressOf(const sockaddr_storage& name) {
+  return FromSockaddr(name);
+}
+
 std::span<std::uint8_t> SendBatch::Slot() {
   if (full()) return {};
   return {storage_.data() + size_ * kBufferStride, kDatagramBufferSize};
@@ -156,26 +164,33 @@ bool SendBatch::Add(std::span<const std::uint8_t> bytes, const TransportAddress&
   return true;
 }
 
-std::optional<UdpSocket> UdpSocket::Open(std::string_view bind_ip, std::uint16_t port, std::string* error) {
-  const std::string ip(bind_ip);
-  sockaddr_storage name{};
-  socklen_t name_length = 0;
-  bool ipv6 = false;
-  bool any_ipv6 = false;
-  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&name); inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
+std::optional<BindAddress> ParseBindAddress(const std::string& ip, std::uint16_t port) {
+  BindAddress address;
+  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&address.name); inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons(port);
-    name_length = sizeof(sockaddr_in);
-  } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&name); inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
+    address.length = sizeof(sockaddr_in);
+    return address;
+  }
+  if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&address.name); inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
     v6->sin6_family = AF_INET6;
     v6->sin6_port = htons(port);
-    name_length = sizeof(sockaddr_in6);
-    ipv6 = true;
-    any_ipv6 = IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr);
-  } else {
+    address.length = sizeof(sockaddr_in6);
+    address.ipv6 = true;
+    address.any_ipv6 = IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr);
+    return address;
+  }
+  return std::nullopt;
+}
+
+std::optional<UdpSocket> UdpSocket::Open(std::string_view bind_ip, std::uint16_t port, std::string* error) {
+  const std::string ip(bind_ip);
+  const auto bind_address = ParseBindAddress(ip, port);
+  if (!bind_address) {
     SetError(error, "not an IPv4 or IPv6 address: \"" + ip + "\"");
     return std::nullopt;
   }
+  const auto& [name, name_length, ipv6, any_ipv6] = *bind_address;
 
   const int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
@@ -281,6 +296,7 @@ std::size_t UdpSocket::Send(SendBatch& batch) {
   // Lay out the headers for the datagrams we can address from this socket.
   std::size_t total = 0;
   for (std::size_t i = 0; i < batch.size_; ++i) {
+    if (batch.destinations_[i].tcp_connection != 0) continue;  // ICE-TCP: queued on its connection
     socklen_t name_length = 0;
     if (!ToSockaddr(batch.destinations_[i], ipv6_, batch.names_[total], name_length)) {
       ++counters_.send_errors;

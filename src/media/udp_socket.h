@@ -21,6 +21,8 @@
 // the counters are plain integers.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -110,6 +112,9 @@ class SendBatch {
   std::size_t capacity() const { return capacity_; }
   bool full() const { return size_ == capacity_; }
   void Clear() { size_ = 0; }
+  // Datagram i of the batch and where it goes (i < size()).
+  std::span<const std::uint8_t> datagram(std::size_t i) const;
+  const TransportAddress& destination(std::size_t i) const { return destinations_[i]; }
 
  private:
   friend class UdpSocket;
@@ -123,6 +128,21 @@ class SendBatch {
   std::vector<iovec> vectors_;
   std::vector<sockaddr_storage> names_;
 };
+
+// A socket address as a TransportAddress (IPv4-mapped IPv6 becomes IPv4; the
+// family unknown: all zero): for the ICE-TCP listener's accepted peers.
+TransportAddress TransportAddressOf(const sockaddr_storage& name);
+
+// Where a socket binds: an IPv4 or IPv6 literal ("0.0.0.0", "::1", ...) and a port.
+struct BindAddress {
+  sockaddr_storage name{};
+  socklen_t length = 0;
+  bool ipv6 = false;
+  bool any_ipv6 = false;  // "::": the only IPv6 address that serves both families
+};
+// The socket address of `ip` and `port`; nullopt when `ip` is neither literal.
+// Shared by the UDP sockets and the ICE-TCP listener.
+std::optional<BindAddress> ParseBindAddress(const std::string& ip, std::uint16_t port);
 
 class UdpSocket {
  public:
@@ -151,7 +171,9 @@ class UdpSocket {
   std::size_t Receive(ReceiveBatch& batch);
   // sendmmsg until the whole batch is sent or the kernel says EAGAIN (the rest is
   // dropped and counted); a datagram the kernel refuses is skipped and counted.
-  // Clears the batch. Returns the number sent.
+  // Datagrams for an ICE-TCP connection (destination.tcp_connection != 0) are not
+  // this socket's: skipped, not counted (the worker hands them to its TCP
+  // listener first). Clears the batch. Returns the number sent.
   std::size_t Send(SendBatch& batch);
 
   const UdpSocketCounters& counters() const { return counters_; }

@@ -1,9 +1,13 @@
 #include "meetings/meeting_media.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "http/rfc3339.h"
 #include "identity/employee_repository.h"
+#include "meetings/meeting_repository.h"
+#include "meetings/meeting_session.h"
 
 namespace egovbox::meetings {
 
@@ -14,6 +18,22 @@ namespace {
 std::string TextField(const json& message, const char* name) {
   const auto field = message.find(name);
   return field != message.end() && field->is_string() ? field->get<std::string>() : std::string();
+}
+
+// media.refused's reason for a problem of CheckEntry.
+std::string RefusalReason(const std::string& slug) {
+  if (slug == "removed-from-meeting") return "removed";
+  if (slug == "meeting-ended") return "ended";
+  if (slug == "meeting-locked") return "locked";
+  if (slug == "knock-required") return "lobby";
+  return "invalid";
+}
+
+constexpr std::int64_t kMillisecondsPerSecond = 1000;
+
+std::int64_t UnixMilliseconds() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -34,10 +54,12 @@ void MeetingMedia::Start(media::Sfu& sfu) {
   });
   using Peer = std::shared_ptr<http::WebSocketPeer>;
   hub_.OnMessage("media.join", [this](const Peer& peer, const json& message) { Join(peer, message); });
-  for (const char* type : {"media.publish", "media.subscribe.answer", "media.mute"}) {
+  for (const char* type :
+       {"media.publish", "media.subscribe.answer", "media.subscribe.restart", "media.mute", "media.layout"}) {
     hub_.OnMessage(type, [this](const Peer& peer, const json& message) { Forward(peer, message); });
   }
   hub_.OnMessage("media.leave", [this](const Peer& peer, const json&) { LeaveTab(peer); });
+  hub_.OnMessage("media.hand", [this](const Peer& peer, const json& message) { RaiseHand(peer, message); });
   hub_.OnClosed([this](const Peer& peer) {
     LeaveTab(peer);
     const std::lock_guard lock(mutex_);
@@ -94,25 +116,50 @@ void MeetingMedia::Join(const std::shared_ptr<http::WebSocketPeer>& peer, const 
         *peer, {{"type", "media.refused"}, {"meeting_id", meeting_id}, {"reason", crypto::CapabilityCheckName(check)}});
     return;
   }
+  const auto claims = meetings_.signer().Open(TextField(message, "capability"));
+  const std::string role = claims ? claims->role : std::string(kRoleParticipant);
   LeaveTab(peer);  // one meeting per tab
   const std::string participant_id = media::Sfu::NewParticipantId();
   {
     const std::lock_guard lock(mutex_);
-    members_[participant_id] = {peer, meeting_id, employee_id};
+    members_[participant_id] = {peer, meeting_id, employee_id, role, false, {}};
     tabs_[peer.get()] = participant_id;
   }
   hub_.SetInMeeting(peer, meeting_id);
-  // The name comes from the store, which this I/O thread must not wait for.
-  OnStoreThread([this, meeting_id, employee_id, participant_id] {
+  // The name and the hosts' decisions come from the store, which this I/O thread
+  // must not wait for.
+  OnStoreThread([this, meeting_id, employee_id, participant_id, role] {
+    // A valid capability of someone removed since, or for a meeting ended or locked since.
+    if (const std::string refusal = EntryRefusal(meeting_id, employee_id); !refusal.empty()) {
+      std::shared_ptr<http::WebSocketPeer> tab;
+      {
+        const std::lock_guard lock(mutex_);
+        const auto member = members_.find(participant_id);
+        if (member == members_.end()) return;
+        tab = member->second.peer.lock();
+        if (tab) std::erase_if(tabs_, [&](const auto& entry) { return entry.second == participant_id; });
+        members_.erase(member);
+      }
+      if (tab) {
+        if (ParticipantOf(*tab).empty()) hub_.ClearInMeeting(tab);
+        realtime::Hub::SendToPeer(*tab, {{"type", "media.refused"}, {"meeting_id", meeting_id}, {"reason", refusal}});
+      }
+      return;
+    }
     const auto employee = database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) {
       return identity::EmployeeRepository::FindById(tx, employee_id);
     });
     // Admitted only if the tab has not left meanwhile; under the lock, so a leave
     // that comes later finds the participant in the engine (Join only queues).
     const std::lock_guard lock(mutex_);
-    if (sfu_ == nullptr || !members_.contains(participant_id)) return;
+    const auto member = members_.find(participant_id);
+    if (sfu_ == nullptr || member == members_.end()) return;
     sfu_->Join(meeting_id, participant_id,
-               {{"employee_id", employee_id}, {"name", employee ? employee->name : std::string()}});
+               {{"employee_id", employee_id}, {"name", employee ? employee->name : std::string()}, {"role", role}});
+    // The hosts' mutes since media.join: queued after the join, on the same worker.
+    member->second.in_engine = true;
+    for (const auto source : member->second.pending_holds) sfu_->HostMute(participant_id, source);
+    member->second.pending_holds.clear();
   });
 }
 
@@ -140,17 +187,24 @@ void MeetingMedia::Forward(const std::shared_ptr<http::WebSocketPeer>& peer, con
 void MeetingMedia::LeaveTab(const std::shared_ptr<http::WebSocketPeer>& peer) {
   const std::string participant_id = ParticipantOf(*peer);
   if (participant_id.empty()) return;
+  std::string meeting_id;
   {
     const std::lock_guard lock(mutex_);
     tabs_.erase(peer.get());
-    members_.erase(participant_id);
+    if (const auto member = members_.find(participant_id); member != members_.end()) {
+      meeting_id = member->second.meeting_id;
+      members_.erase(member);
+    }
     if (sfu_ != nullptr) sfu_->Leave(participant_id);
   }
   hub_.ClearInMeeting(peer);
+  ForgetHand(meeting_id, participant_id);
 }
 
-void MeetingMedia::LeaveMeeting(const std::string& employee_id, const std::string& meeting_id) {
+void MeetingMedia::LeaveMeeting(const std::string& employee_id, const std::string& meeting_id,
+                                std::string_view reason) {
   std::vector<std::shared_ptr<http::WebSocketPeer>> tabs;
+  std::vector<std::string> gone;
   {
     const std::lock_guard lock(mutex_);
     for (auto it = members_.begin(); it != members_.end();) {
@@ -162,14 +216,163 @@ void MeetingMedia::LeaveMeeting(const std::string& employee_id, const std::strin
         tabs_.erase(peer.get());
         tabs.push_back(std::move(peer));
       }
-      if (sfu_ != nullptr) sfu_->Leave(it->first);
+      if (sfu_ != nullptr) sfu_->Leave(it->first, std::string(reason));
+      gone.push_back(it->first);
       it = members_.erase(it);
     }
   }
   hub_.LeaveMeeting(employee_id, meeting_id);
   for (const auto& peer : tabs) {
-    realtime::Hub::SendToPeer(*peer, {{"type", "media.left"}, {"meeting_id", meeting_id}, {"reason", "left"}});
+    realtime::Hub::SendToPeer(*peer, {{"type", "media.left"}, {"meeting_id", meeting_id}, {"reason", reason}});
   }
+  for (const auto& participant_id : gone) ForgetHand(meeting_id, participant_id);
+}
+
+// ---------------------------------------------------------------------------
+// Host controls and raised hands
+
+bool MeetingMedia::InMeeting(const std::string& meeting_id, const std::string& participant_id) const {
+  const std::lock_guard lock(mutex_);
+  const auto member = members_.find(participant_id);
+  return member != members_.end() && member->second.meeting_id == meeting_id;
+}
+
+bool MeetingMedia::HostMute(const std::string& meeting_id, const std::string& participant_id,
+                            media::TrackSource source) {
+  const std::lock_guard lock(mutex_);
+  const auto member = members_.find(participant_id);
+  if (member == members_.end() || member->second.meeting_id != meeting_id) return false;
+  if (!member->second.in_engine) {
+    // Admitted, but the store thread has not handed it to the engine yet (Join).
+    member->second.pending_holds.push_back(source);
+  } else if (sfu_ != nullptr) {
+    sfu_->HostMute(participant_id, source);
+  }
+  return true;
+}
+
+std::vector<std::string> MeetingMedia::ParticipantsNotHosting(const std::string& meeting_id) const {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::string> participants;
+  for (const auto& [participant_id, member] : members_) {
+    if (member.meeting_id != meeting_id || member.role == kRoleHost || member.role == kRoleCoHost) continue;
+    participants.push_back(participant_id);
+  }
+  return participants;
+}
+
+void MeetingMedia::EndMeeting(const std::string& meeting_id) {
+  std::vector<std::string> employees;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& [participant_id, member] : members_) {
+      if (member.meeting_id != meeting_id) continue;
+      if (std::find(employees.begin(), employees.end(), member.employee_id) == employees.end()) {
+        employees.push_back(member.employee_id);
+      }
+    }
+  }
+  for (const auto& employee_id : employees) LeaveMeeting(employee_id, meeting_id, "ended");
+  const std::lock_guard lock(mutex_);
+  hands_.erase(meeting_id);
+}
+
+void MeetingMedia::Broadcast(const std::string& meeting_id, const json& message) {
+  std::vector<std::shared_ptr<http::WebSocketPeer>> peers;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& [participant_id, member] : members_) {
+      if (member.meeting_id != meeting_id) continue;
+      if (auto peer = member.peer.lock()) peers.push_back(std::move(peer));
+    }
+  }
+  for (const auto& peer : peers) realtime::Hub::SendToPeer(*peer, message);
+}
+
+json MeetingMedia::HandsMessage(const std::string& meeting_id) const {
+  json hands = json::array();
+  if (const auto queue = hands_.find(meeting_id); queue != hands_.end()) {
+    for (const auto& hand : queue->second) {
+      hands.push_back({{"participant_id", hand.participant_id},
+                       {"employee_id", hand.employee_id},
+                       {"raised_at", http::FormatRfc3339Utc(hand.raised_at / kMillisecondsPerSecond)}});
+    }
+  }
+  return {{"type", "media.hands"}, {"meeting_id", meeting_id}, {"hands", std::move(hands)}};
+}
+
+void MeetingMedia::RaiseHand(const std::shared_ptr<http::WebSocketPeer>& peer, const json& message) {
+  if (!WithinBudget(*peer)) return RefuseOverBudget(*peer, message);
+  const std::string meeting_id = TextField(message, "meeting_id");
+  const auto raised = message.find("raised");
+  bool joined = false;
+  json update;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto tab = tabs_.find(peer.get());
+    const Member* member = tab == tabs_.end() ? nullptr : &members_.at(tab->second);
+    joined = member != nullptr && member->meeting_id == meeting_id;
+    if (joined && raised != message.end() && raised->is_boolean()) {
+      auto& queue = hands_[meeting_id];
+      const bool up =
+          std::any_of(queue.begin(), queue.end(), [&](const Hand& hand) { return hand.participant_id == tab->second; });
+      if (raised->get<bool>() && !up) queue.push_back({tab->second, member->employee_id, UnixMilliseconds()});
+      if (!raised->get<bool>() && up) {
+        std::erase_if(queue, [&](const Hand& hand) { return hand.participant_id == tab->second; });
+      }
+      if (raised->get<bool>() != up) update = HandsMessage(meeting_id);
+      if (queue.empty()) hands_.erase(meeting_id);
+    }
+  }
+  if (!joined || raised == message.end() || !raised->is_boolean()) {
+    realtime::Hub::SendToPeer(*peer, {{"type", "media.error"},
+                                      {"meeting_id", meeting_id},
+                                      {"request", "media.hand"},
+                                      {"code", joined ? "invalid-message" : "not-joined"},
+                                      {"detail", joined ? "media.hand needs raised (true or false)."
+                                                        : "This tab has not joined that meeting's media."}});
+    return;
+  }
+  if (!update.is_null()) Broadcast(meeting_id, update);
+}
+
+bool MeetingMedia::LowerHand(const std::string& meeting_id, const std::string& participant_id) {
+  {
+    const std::lock_guard lock(mutex_);
+    const auto member = members_.find(participant_id);
+    if (member == members_.end() || member->second.meeting_id != meeting_id) return false;
+  }
+  ForgetHand(meeting_id, participant_id);
+  return true;
+}
+
+void MeetingMedia::ForgetHand(const std::string& meeting_id, const std::string& participant_id) {
+  json update;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto queue = hands_.find(meeting_id);
+    if (queue == hands_.end()) return;
+    if (std::erase_if(queue->second, [&](const Hand& hand) { return hand.participant_id == participant_id; }) == 0) {
+      return;
+    }
+    update = HandsMessage(meeting_id);
+    if (queue->second.empty()) hands_.erase(queue);
+  }
+  Broadcast(meeting_id, update);
+}
+
+std::string MeetingMedia::EntryRefusal(const std::string& meeting_id, const std::string& employee_id) {
+  const std::int64_t now = meetings_.Now();
+  return database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) -> std::string {
+    const auto meeting = MeetingRepository::FindMeeting(tx, meeting_id);
+    if (!meeting) return "invalid";
+    // Out of its time, the capability's short life is the limit, as before.
+    const auto occurrence = meetings_.OccurrenceOn(*meeting, now);
+    if (!occurrence) return {};
+    const auto refused = CheckEntry(tx, *meeting, occurrence->original_start, employee_id,
+                                    meetings_.AdmittedGuest(tx, *meeting, employee_id, now), now);
+    return refused ? RefusalReason(refused->slug) : std::string();
+  });
 }
 
 std::string MeetingMedia::ParticipantOf(const http::WebSocketPeer& peer) const {
@@ -194,10 +397,25 @@ void MeetingMedia::Deliver(const std::string& participant_id, const json& messag
   if (!peer) return;
   json addressed = message;
   addressed["meeting_id"] = meeting_id;
+  if (turn_.enabled() && message.value("type", "") == "media.joined") {
+    addressed["ice_servers"] = IceServers(turn_, participant_id, std::chrono::system_clock::now());
+  }
   realtime::Hub::SendToPeer(*peer, addressed);
 }
 
 void MeetingMedia::ParticipantJoined(const std::string& room_id, const std::string& participant_id, const json& info) {
+  // The hands raised so far, after media.joined (sent before this on the same thread).
+  std::shared_ptr<http::WebSocketPeer> newcomer;
+  json hands;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto member = members_.find(participant_id);
+    if (member != members_.end() && hands_.contains(room_id)) {
+      newcomer = member->second.peer.lock();
+      hands = HandsMessage(room_id);
+    }
+  }
+  if (newcomer) realtime::Hub::SendToPeer(*newcomer, hands);
   const std::string employee_id = info.value("employee_id", "");
   OnStoreThread([this, room_id, participant_id, employee_id] {
     database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) {
@@ -226,6 +444,7 @@ void MeetingMedia::ParticipantLeft(const std::string& room_id, const std::string
     if (ParticipantOf(*peer).empty()) hub_.ClearInMeeting(peer);
     realtime::Hub::SendToPeer(*peer, {{"type", "media.left"}, {"meeting_id", room_id}, {"reason", reason}});
   }
+  ForgetHand(room_id, participant_id);
   OnStoreThread([this, participant_id, reason = std::string(reason)] {
     database_.InTransaction(store::TransactionMode::kWrite, [&](store::Connection& tx) {
       tx.Execute(

@@ -20,12 +20,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "http/problem.h"
 #include "media/sfu.h"
 #include "meetings/meeting_service.h"
+#include "meetings/turn_credentials.h"
 #include "realtime/hub.h"
 #include "store/database.h"
 
@@ -41,14 +44,35 @@ class MeetingMedia final : public media::SfuObserver {
   // Closes attendance left open by a server that stopped (a crash) and registers
   // the WebSocket handlers. Before serving starts.
   void Start(media::Sfu& sfu);
+  // A TURN server for the pages (docs/turn.md): media.joined then carries
+  // ice_servers with time-limited credentials. Before Start.
+  void SetTurn(TurnOptions turn) { turn_ = std::move(turn); }
 
   // Before the engine goes: finishes the queued store work, forgets the engine and
   // ends the visits still open. Idempotent; the destructor calls it too.
   void Stop();
 
-  // Every tab of the employee leaves the meeting's media (POST /meetings/{id}/leave);
-  // each tab is told with media.left.
-  void LeaveMeeting(const std::string& employee_id, const std::string& meeting_id);
+  // Every tab of the employee leaves the meeting's media (POST /meetings/{id}/leave,
+  // or "removed" by a host); each tab is told with media.left and `reason`.
+  void LeaveMeeting(const std::string& employee_id, const std::string& meeting_id, std::string_view reason = "left");
+
+  // Host controls (HostControls checks who may, and acts after its audit committed).
+  // Whether the participant is in that meeting's media (its engine join may be pending).
+  bool InMeeting(const std::string& meeting_id, const std::string& participant_id) const;
+  // Holds the participant's source muted (media::Room::HostMute): at once, or, while
+  // the engine join is still pending, right after it. The hold is the participant's,
+  // so a track published later from that source starts held. False when the
+  // participant is not in that meeting's media.
+  bool HostMute(const std::string& meeting_id, const std::string& participant_id, media::TrackSource source);
+  // The participants in the meeting's media who are not a host or co-host: whom
+  // mute-all asks (HostMute of each one's microphone).
+  std::vector<std::string> ParticipantsNotHosting(const std::string& meeting_id) const;
+  // Every tab in the meeting leaves with media.left {reason: "ended"}.
+  void EndMeeting(const std::string& meeting_id);
+  // Takes the participant's hand down (false: not in that meeting).
+  bool LowerHand(const std::string& meeting_id, const std::string& participant_id);
+  // A message for every tab in the meeting's media.
+  void Broadcast(const std::string& meeting_id, const nlohmann::json& message);
   // GET /meetings/{id}/attendance: for anyone who may see the meeting.
   http::Result<nlohmann::json> Attendance(const std::string& actor_id, const std::string& meeting_id);
 
@@ -60,10 +84,23 @@ class MeetingMedia final : public media::SfuObserver {
                        std::string_view reason) override;
 
  private:
+  TurnOptions turn_;  // set before Start, read-only after
+
   struct Member {
     std::weak_ptr<http::WebSocketPeer> peer;
     std::string meeting_id;
     std::string employee_id;
+    std::string role;  // from the capability: host, co-host or participant
+    // Until the store thread hands the participant to the engine (Sfu::Join), a
+    // host's mutes wait here; they go to the engine right after its join.
+    bool in_engine = false;
+    std::vector<media::TrackSource> pending_holds;
+  };
+  // A raised hand: the queue is in the order hands went up.
+  struct Hand {
+    std::string participant_id;
+    std::string employee_id;
+    std::int64_t raised_at = 0;  // Unix milliseconds
   };
   // Per tab, at most kMessagesPerWindow media.* messages in kMessageWindow: each one
   // may cost the engine work for every participant of the room.
@@ -79,6 +116,14 @@ class MeetingMedia final : public media::SfuObserver {
   void Join(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
   void Forward(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
   void LeaveTab(const std::shared_ptr<http::WebSocketPeer>& peer);
+  // media.hand {raised}: the tab's own hand up or down.
+  void RaiseHand(const std::shared_ptr<http::WebSocketPeer>& peer, const nlohmann::json& message);
+  // The participant is gone: its hand too (the others are told).
+  void ForgetHand(const std::string& meeting_id, const std::string& participant_id);
+  nlohmann::json HandsMessage(const std::string& meeting_id) const;  // under mutex_
+  // After media.join was accepted: the hosts' decisions (removed, ended, locked,
+  // the lobby), checked in the store; a problem's slug when refused. Store thread.
+  std::string EntryRefusal(const std::string& meeting_id, const std::string& employee_id);
   // The participant this tab is in the meeting as, if any.
   std::string ParticipantOf(const http::WebSocketPeer& peer) const;
   // Runs `work` on the store thread, in order.
@@ -93,6 +138,7 @@ class MeetingMedia final : public media::SfuObserver {
   std::unordered_map<std::string, Member> members_;  // GUARDED_BY(mutex_) participant id →
   std::unordered_map<const http::WebSocketPeer*, std::string> tabs_;  // GUARDED_BY(mutex_) → participant id
   std::unordered_map<const http::WebSocketPeer*, Budget> budgets_;    // GUARDED_BY(mutex_)
+  std::unordered_map<std::string, std::vector<Hand>> hands_;  // GUARDED_BY(mutex_) meeting id → raised, oldest first
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "meetings/calendar_export.h"
 #include "meetings/meeting_repository.h"
+#include "meetings/meeting_session.h"
 #include "meetings/sofia_time.h"
 #include "notify/notification.h"
 
@@ -583,7 +584,13 @@ http::Result<JoinPass> MeetingService::Join(const std::string& actor_id, const s
     auto meeting = FindVisible(tx, meeting_id, actor_id);
     if (!meeting) return NotFound();
     if (meeting->cancelled()) return MakeProblem(409, "meeting-cancelled");
-    if (!OccurrenceOn(*meeting, now)) return MakeProblem(409, "meeting-not-on");
+    const auto occurrence = OccurrenceOn(*meeting, now);
+    if (!occurrence) return MakeProblem(409, "meeting-not-on");
+    // The hosts' decisions: removed, ended, locked, the lobby of a hall.
+    if (auto refused = CheckEntry(tx, *meeting, occurrence->original_start, actor_id,
+                                  AdmittedGuest(tx, *meeting, actor_id, now), now)) {
+      return *refused;
+    }
     return IssuePass(*meeting, actor_id, now);
   });
 }
@@ -593,7 +600,10 @@ std::optional<Meeting> MeetingService::MeetingOnInRoomFor(store::Connection& tx,
                                                           bool calls_too) const {
   for (const auto& id : MeetingRepository::MeetingIdsInRoom(tx, room_id, now, now + settings_.join_early_seconds + 1)) {
     auto meeting = MeetingRepository::FindMeeting(tx, id);
-    if (!meeting || !OccurrenceOn(*meeting, now) || (!calls_too && meeting->kind == "one-to-one")) continue;
+    const auto occurrence = meeting ? OccurrenceOn(*meeting, now) : std::nullopt;
+    if (!occurrence || (!calls_too && meeting->kind == "one-to-one")) continue;
+    // Ended by its host: over for everyone (a personal room then opens a new one).
+    if (LoadSession(tx, meeting->id, occurrence->original_start).ended) continue;
     if (meeting->InvitationOf(employee_id) != nullptr || AdmittedGuest(tx, *meeting, employee_id, now)) return meeting;
   }
   return std::nullopt;

@@ -64,6 +64,21 @@ void RegisterMeetingsProblems() {
   catalog.Register("callee-busy",
                    {"Колегата е зает", "Колегата е в среща или не желае да бъде безпокоен.", "Your colleague is busy",
                     "Your colleague is in a meeting or does not want to be disturbed."});
+  catalog.Register(
+      "removed-from-meeting",
+      {"Отстранени сте", "Домакинът ви отстрани от срещата. Можете да влезете отново само ако ви допусне.",
+       "You were removed", "The host removed you from the meeting. You may enter again only if they let you back."});
+  catalog.Register("meeting-ended", {"Срещата е приключила", "Домакинът приключи срещата за всички.",
+                                     "The meeting has ended", "The host ended the meeting for everyone."});
+  catalog.Register("meeting-locked",
+                   {"Срещата е заключена", "Домакинът заключи срещата: нови участници не се допускат.",
+                    "The meeting is locked", "The host locked the meeting: nobody new may join."});
+  catalog.Register("participant-not-found", {"Няма такъв участник", "Участникът не е в срещата.", "No such participant",
+                                             "The participant is not in the meeting."});
+  catalog.Register("cannot-remove-organiser", {"Не може", "Организаторът не може да бъде отстранен.", "Not possible",
+                                               "The organiser cannot be removed."});
+  catalog.Register("removal-not-found", {"Не е отстранен", "Този човек не е отстранен от срещата.", "Not removed",
+                                         "That person was not removed from the meeting."});
   catalog.Register("too-many-messages",
                    {"Твърде много съобщения", "Изпращате съобщения твърде често. Опитайте отново след {seconds} s.",
                     "Too many messages", "You are sending messages too fast. Try again in {seconds} s."});

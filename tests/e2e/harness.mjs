@@ -387,13 +387,19 @@ export async function startServer({ env: extraEnv = {} } = {}) {
 // ---------------------------------------------------------------------------
 // Suite: one server and one browser per test file
 
-export function e2eSuite({ env = {} } = {}) {
+// A Chromium with the suite's flags and `extraArgs`; the caller closes it.
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+// `chromiumArgs`: added to the suite's browser (e.g. a fake microphone's file).
+export function e2eSuite({ env = {}, chromiumArgs = [] } = {}) {
   const suite = { server: null, browser: null, people: 0 };
   const file = path.basename(process.argv[1] ?? 'e2e', '.test.mjs');
 
   before(async () => {
     suite.server = await startServer({ env });
-    suite.browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+    suite.browser = await launchChromium(chromiumArgs);
   });
   after(async () => {
     await suite.browser?.close();
@@ -427,9 +433,10 @@ export function e2eSuite({ env = {} } = {}) {
       const t = {
         server: suite.server,
         url: (p = '/') => suite.server.url + p,
-        // A page in a fresh browser context (own cookies and storage).
-        async newPage(contextOptions = DESKTOP) {
-          const context = await suite.browser.newContext({
+        // A page in a fresh browser context (own cookies and storage), in the
+        // suite's browser or in `browser` (one made with launchChromium).
+        async newPage(contextOptions = DESKTOP, { browser = suite.browser } = {}) {
+          const context = await browser.newContext({
             ignoreHTTPSErrors: true,
             locale: 'bg-BG',
             timezoneId: 'Europe/Sofia',

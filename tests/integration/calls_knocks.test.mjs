@@ -3,8 +3,8 @@
 // decline, hang-up, missed, busy callee), over HTTPS and the WebSocket.
 import assert from 'node:assert/strict';
 
-import { assertProblem, openSocket, serverTest, startServer, waitFor } from './harness.mjs';
-import { API, nextNotification, notifications, person, put, received } from './meetings_helpers.mjs';
+import { assertProblem, serverTest, startServer, waitFor } from './harness.mjs';
+import { API, helloSocket, mediaJoin, nextNotification, notifications, person, put, received } from './meetings_helpers.mjs';
 
 async function personalRoomOf(client) {
   const response = await client.get(`${API}/rooms`);
@@ -12,25 +12,7 @@ async function personalRoomOf(client) {
   return response.json.personal;
 }
 
-async function socketOf(client) {
-  const socket = await openSocket(client);
-  await socket.next('hello');
-  return socket;
-}
-
-// Sends media.join and resolves with 'joined' or the reason of the refusal.
-async function mediaJoin(socket, meetingId, capability) {
-  const before = socket.messages.length;
-  socket.send({ type: 'media.join', meeting_id: meetingId, capability });
-  const answer = await waitFor(
-    () =>
-      socket.messages
-        .slice(before)
-        .find((m) => (m.type === 'media.joined' || m.type === 'media.refused') && m.meeting_id === meetingId),
-    { timeoutMs: 5000, intervalMs: 10, message: 'the answer to media.join' },
-  );
-  return answer.type === 'media.joined' ? 'joined' : answer.reason;
-}
+const socketOf = helloSocket;
 
 async function presenceOf(client, id) {
   return (await client.get(`${API}/presence?ids=${id}`)).json.presence[id];

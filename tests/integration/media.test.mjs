@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { openSocket, repoRoot, request, serverTest, sleep, startServer, waitFor } from './harness.mjs';
-import { API, createMeeting, meetingBody, person } from './meetings_helpers.mjs';
+import { API, createMeeting, joinedSocket, meetingBody, person } from './meetings_helpers.mjs';
 import { checkConnectivity, udpSocket } from './stun_client.mjs';
 
 const OFFER = fs.readFileSync(path.join(repoRoot, 'tests/data/sdp/publish_audio_video.offer.sdp'), 'utf8');
@@ -40,16 +40,6 @@ async function engineCounts(server) {
     transports: value('egovbox_media_transports'),
     refused: value('egovbox_media_stun_refused_total'),
   };
-}
-
-async function joinedSocket(someone, meetingId) {
-  const socket = await openSocket(someone.client);
-  await socket.next('hello');
-  const pass = await someone.client.post(`${API}/meetings/${meetingId}/join`, {});
-  assert.equal(pass.status, 200, pass.text);
-  socket.send({ type: 'media.join', meeting_id: meetingId, capability: pass.json.capability });
-  const joined = await socket.next('media.joined', (m) => m.meeting_id === meetingId);
-  return { socket, joined };
 }
 
 serverTest('media signaling: only a joined tab publishes, invalid messages change nothing, STUN only for live credentials', async () => {
@@ -145,6 +135,11 @@ serverTest('media signaling: only a joined tab publishes, invalid messages chang
     // A message for another meeting: not joined there.
     guestSocket.send({ type: 'media.mute', meeting_id: 'another-meeting', source: 'microphone', muted: true });
     assert.equal((await guestSocket.next('media.error')).code, 'not-joined');
+    // media.layout (simulcast): the tiles' sizes by mid; a malformed list is refused.
+    guestSocket.send({ type: 'media.layout', meeting_id: meeting.id, tiles: [{ mid: offer.tracks[1].mid, width: -5, height: 90 }] });
+    const badLayout = await guestSocket.next('media.error', (m) => m.request === 'media.layout');
+    assert.equal(badLayout.code, 'invalid-message');
+    guestSocket.send({ type: 'media.layout', meeting_id: meeting.id, tiles: [{ mid: offer.tracks[1].mid, width: 160, height: 90 }] });
 
     // Mute: everyone hears of it.
     hostSocket.send({ type: 'media.mute', meeting_id: meeting.id, source: 'microphone', muted: true });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { startSmtpSink } from '../smtp_sink.mjs';
-import { Client, createEmployee, NEW_PASSWORD, startServer } from './harness.mjs';
+import { Client, createEmployee, NEW_PASSWORD, openSocket, startServer, waitFor } from './harness.mjs';
 
 export const API = '/api/v1';
 
@@ -81,6 +81,38 @@ export function nextNotification(socket, kind, meetingId, timeoutMs = 5000) {
 // Every message of `type` the socket has received (consumed or not) that matches.
 export function received(socket, type, predicate = () => true) {
   return socket.messages.filter((m) => m.type === type && predicate(m));
+}
+
+// A WebSocket of `client`, past the server's hello.
+export async function helloSocket(client) {
+  const socket = await openSocket(client);
+  await socket.next('hello');
+  return socket;
+}
+
+// Sends media.join with `capability` and resolves with 'joined' or the reason of media.refused.
+export async function mediaJoin(socket, meetingId, capability) {
+  const before = socket.messages.length;
+  socket.send({ type: 'media.join', meeting_id: meetingId, capability });
+  const answer = await waitFor(
+    () =>
+      socket.messages
+        .slice(before)
+        .find((m) => (m.type === 'media.joined' || m.type === 'media.refused') && m.meeting_id === meetingId),
+    { timeoutMs: 5000, intervalMs: 10, message: 'the answer to media.join' },
+  );
+  return answer.type === 'media.joined' ? 'joined' : answer.reason;
+}
+
+// A tab of `someone` (a person) in the meeting's media, with a capability of its
+// own from POST /meetings/{id}/join: {socket, joined} (joined: media.joined).
+export async function joinedSocket(someone, meetingId) {
+  const socket = await helloSocket(someone.client);
+  const pass = await someone.client.post(`${API}/meetings/${meetingId}/join`, {});
+  assert.equal(pass.status, 200, pass.text);
+  socket.send({ type: 'media.join', meeting_id: meetingId, capability: pass.json.capability });
+  const joined = await socket.next('media.joined', (m) => m.meeting_id === meetingId);
+  return { socket, joined };
 }
 
 // ---------------------------------------------------------------------------

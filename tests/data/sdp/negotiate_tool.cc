@@ -36,7 +36,7 @@ LocalTransport FixedTransport() {
 
 std::vector<SubscribedSection> FixedSubscribeSections() {
   return {{"0", MediaKind::kAudio, true, 1001, "alice", "alice", "alice-microphone"},
-          {"1", MediaKind::kVideo, true, 1002, "alice", "alice", "alice-camera"},
+          {"1", MediaKind::kVideo, true, 1002, "alice", "alice", "alice-camera", 1003},
           {"2", MediaKind::kVideo, false, 0, "", "", ""}};
 }
 

@@ -230,6 +230,38 @@ TEST_F(ConfigTest, ListenTakesIpv6AddressesInBrackets) {
   EXPECT_EQ(named.media_port, 40000);
 }
 
+TEST_F(ConfigTest, IceTcpTakesTheMediaPortUnlessTheHttpsServerHasIt) {
+  // Default: UDP media on the HTTPS port number, so ICE-TCP goes after the UDP ports.
+  const Config shared = LoadConfig({{"media_workers", "2"}});
+  EXPECT_EQ(shared.media_port, 8443);
+  EXPECT_EQ(shared.media_tcp_port, 8445);
+  // A media port of its own: ICE-TCP on the same numbers (0).
+  EXPECT_EQ(LoadConfig({{"media_port", "40000"}}).media_tcp_port, 0);
+  // The second worker's UDP port is the HTTPS port's number: after them as well.
+  EXPECT_EQ(LoadConfig({{"listen", "0.0.0.0:8444"}, {"media_port", "8443"}, {"media_workers", "2"}}).media_tcp_port,
+            8445);
+  EXPECT_EQ(LoadConfig({{"listen", "127.0.0.1:0"}}).media_tcp_port, 0);
+  EXPECT_EQ(LoadConfig({{"media_tcp_port", "3478"}}).media_tcp_port, 3478);
+  EXPECT_THAT(ErrorOf({{"media_tcp_port", "65536"}}), HasSubstr("media_tcp_port"));
+  EXPECT_THAT(ErrorOf({{"listen", "0.0.0.0:65535"}}), HasSubstr("media_tcp_port"));
+}
+
+TEST_F(ConfigTest, TurnUrlsAndSecretGoTogether) {
+  const Config none = LoadConfig({});
+  EXPECT_TRUE(none.turn_urls.empty());
+  EXPECT_EQ(none.turn_credential_lifetime, std::chrono::hours(12));
+  const Config turn = LoadConfig({{"turn_urls", "turns:turn.example.bg:443?transport=tcp, turn:turn.example.bg:3478"},
+                                  {"turn_secret", "north"},
+                                  {"turn_credential_lifetime", "2h"}});
+  EXPECT_EQ(turn.turn_urls,
+            (std::vector<std::string>{"turns:turn.example.bg:443?transport=tcp", "turn:turn.example.bg:3478"}));
+  EXPECT_EQ(turn.turn_secret, "north");
+  EXPECT_EQ(turn.turn_credential_lifetime, std::chrono::hours(2));
+  EXPECT_THAT(ErrorOf({{"turn_urls", "turns:turn.example.bg:443"}}), HasSubstr("turn_secret"));
+  EXPECT_THAT(ErrorOf({{"turn_secret", "north"}}), HasSubstr("turn_urls"));
+  EXPECT_THAT(ErrorOf({{"turn_credential_lifetime", "10s"}}), HasSubstr("turn_credential_lifetime"));
+}
+
 TEST_F(ConfigTest, RefusesAListenAddressWithoutAValidPort) {
   for (const char* listen : {"8443", "localhost", "localhost:", "localhost:70000", "localhost:-1", "localhost:80x",
                              "localhost:x80", "[::1]", "[::1]8443", "[::1:8443", "::1:8443"}) {

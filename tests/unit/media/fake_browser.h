@@ -5,6 +5,10 @@
 // loopback — ICE checks as the controlling agent, DTLS as the client (a=setup
 // active), SRTP with the exported keys.
 //
+// The client role itself (checks, DTLS client, SRTP, the SDP a browser sends) is
+// media::ClientPeer and client_sdp.h in src/media, shared with bench/sfu's
+// egovbox-loadgen; this file adds gtest reporting and test conveniences.
+//
 // Header-only (only *_test.cc files are built). Everything here is for one test
 // thread: a FakeBrowser is not thread-safe. Waits poll the socket with a
 // deadline; nothing sleeps for a fixed time.
@@ -30,6 +34,8 @@
 #include <vector>
 
 #include "media/captured_sdp.h"
+#include "media/client_peer.h"
+#include "media/client_sdp.h"
 #include "media/dtls_certificate.h"
 #include "media/dtls_role.h"
 #include "media/dtls_session.h"
@@ -47,56 +53,12 @@ using Clock = std::chrono::steady_clock;
 
 // --- SDP -------------------------------------------------------------------------
 
-// Calls `rewrite(line)` for each line of `sdp` (without its end) and joins what it
-// returns with CRLF; a nullopt drops the line.
-template <typename Rewrite>
-std::string RewriteSdpLines(std::string_view sdp, Rewrite&& rewrite) {
-  std::string out;
-  while (!sdp.empty()) {
-    const std::size_t end = sdp.find('\n');
-    std::string_view line = sdp.substr(0, end);
-    sdp = end == std::string_view::npos ? std::string_view() : sdp.substr(end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    const std::optional<std::string> kept = rewrite(line);
-    if (kept) out += *kept + "\r\n";
-  }
-  return out;
-}
-
-// The credentials and certificate of one end of a peer connection.
-struct IceDtlsIdentity {
-  std::string ufrag;
-  std::string pwd;
-  std::string fingerprint;  // "AB:CD:...", sha-256
-};
-
-// `sdp` with every a=ice-ufrag, a=ice-pwd and a=fingerprint replaced by `identity`'s.
-inline std::string WithIdentity(std::string_view sdp, const IceDtlsIdentity& identity) {
-  return RewriteSdpLines(sdp, [&](std::string_view line) -> std::optional<std::string> {
-    if (line.starts_with("a=ice-ufrag:")) return "a=ice-ufrag:" + identity.ufrag;
-    if (line.starts_with("a=ice-pwd:")) return "a=ice-pwd:" + identity.pwd;
-    if (line.starts_with("a=fingerprint:")) return "a=fingerprint:sha-256 " + identity.fingerprint;
-    return std::string(line);
-  });
-}
-
-// What a browser answers to the SFU's subscribe offer: the same m-sections, DTLS
-// client (a=setup:active), each sendonly section received (recvonly), inactive
-// ones left inactive, no SSRCs or msid of its own, no candidates (the SFU is
-// ICE-lite and learns the browser's address from its checks), its own ICE
-// credentials and certificate.
-inline std::string SubscribeAnswerFor(std::string_view offer, const IceDtlsIdentity& identity) {
-  return RewriteSdpLines(WithIdentity(offer, identity), [](std::string_view line) -> std::optional<std::string> {
-    if (line == "a=ice-lite" || line == "a=end-of-candidates") return std::nullopt;
-    if (line.starts_with("a=candidate:") || line.starts_with("a=ssrc:") || line.starts_with("a=msid:")) {
-      return std::nullopt;
-    }
-    if (line == "a=setup:actpass") return std::string("a=setup:active");
-    if (line == "a=sendonly") return std::string("a=recvonly");
-    return std::string(line);
-  });
-}
+// The client side's SDP lives in src/media/client_sdp.h, shared with egovbox-loadgen.
+using media::IceDtlsIdentity;
+using media::RewriteSdpLines;
+using media::ServerTransport;
+using media::SubscribeAnswerFor;
+using media::WithIdentity;
 
 inline std::optional<SessionDescription> ParseOrFail(std::string_view sdp) {
   auto parsed = ParseSdp(sdp);
@@ -134,34 +96,12 @@ inline std::map<std::string, std::string> DirectionsByMid(std::string_view sdp) 
   return directions;
 }
 
-// The SFU's end as its SDP (offer or answer) tells it: ICE credentials,
-// certificate fingerprint and the first host candidate.
-struct ServerTransport {
-  IceDtlsIdentity identity;
-  std::string setup;
-  std::string candidate_ip;
-  std::uint16_t candidate_port = 0;
-};
-
+// The SFU's end as its SDP (offer or answer) tells it (a failure when it cannot).
 inline std::optional<ServerTransport> ServerTransportOf(std::string_view sdp) {
-  const auto description = ParseOrFail(sdp);
-  if (!description || description->media.empty()) return std::nullopt;
-  const SdpMediaSection& first = description->media.front();
-  const auto ufrag = first.Find("ice-ufrag");
-  const auto pwd = first.Find("ice-pwd");
-  const auto fingerprint_line = first.Find("fingerprint");
-  const auto fingerprint = fingerprint_line ? ParseFingerprint(*fingerprint_line) : std::nullopt;
-  const auto setup = first.Find("setup");
-  const auto candidate_line = first.Find("candidate");
-  const auto candidate = candidate_line ? ParseCandidate(*candidate_line) : std::nullopt;
-  if (!ufrag || !pwd || !fingerprint || !setup || !candidate) {
-    ADD_FAILURE() << "the SFU's SDP lacks its transport:\n" << sdp;
-    return std::nullopt;
-  }
-  return ServerTransport{{std::string(*ufrag), std::string(*pwd), fingerprint->value},
-                         std::string(*setup),
-                         candidate->address,
-                         candidate->port};
+  std::string error;
+  auto transport = media::ServerTransportOf(sdp, &error);
+  if (!transport) ADD_FAILURE() << error << ":\n" << sdp;
+  return transport;
 }
 
 // --- RTP -------------------------------------------------------------------------
@@ -214,28 +154,33 @@ inline TransportAddress LoopbackAddress(std::uint16_t port) {
   return address;
 }
 
+// A thin test face over media::ClientPeer (src/media/client_peer.h): the same
+// checks, handshake and SRTP, with failures reported to gtest and what arrives
+// kept as copies.
 class FakeBrowser {
  public:
   // `name` makes the ICE credentials unique and readable in failures: ice-chars only.
-  explicit FakeBrowser(const std::string& name)
-      : certificate_(DtlsCertificate::Generate()),
-        identity_{"fake" + name, "FakeBrowserPassword" + name + "0123456789", ""} {
+  explicit FakeBrowser(const std::string& name) {
     std::string error;
-    socket_ = UdpSocket::Open("127.0.0.1", 0, &error);
-    EXPECT_TRUE(socket_) << error;
-    EXPECT_TRUE(certificate_);
-    if (certificate_) identity_.fingerprint = certificate_->fingerprint();
+    peer_ = ClientPeer::Open(name, &error);
+    EXPECT_TRUE(peer_) << error;
+    if (!peer_) return;
+    peer_->SetMediaHandler([this](PacketKind kind, std::span<std::uint8_t> packet, bool /*verified*/) {
+      (kind == PacketKind::kRtcp ? rtcp_ : rtp_).emplace_back(packet.begin(), packet.end());
+    });
   }
 
-  bool ok() const { return socket_.has_value() && certificate_.has_value(); }
-  const IceDtlsIdentity& identity() const { return identity_; }
-  std::uint16_t port() const { return socket_->local_port(); }
+  bool ok() const { return peer_ != nullptr; }
+  const IceDtlsIdentity& identity() const { return peer_->identity(); }
+  std::uint16_t port() const { return peer_->port(); }
   TransportAddress address() const { return LoopbackAddress(port()); }
+  ClientPeer& peer() { return *peer_; }
 
   // Where this browser's peer connection goes, from the SFU's SDP.
   void SetServer(const ServerTransport& server) {
-    server_ = server;
-    server_address_ = LoopbackAddress(server.candidate_port);
+    ServerTransport loopback = server;
+    loopback.candidate_ip = "127.0.0.1";
+    peer_->SetServer(loopback);
   }
 
   // --- ICE (RFC 8445 §7.2.4): a check as the controlling agent.
@@ -243,90 +188,40 @@ class FakeBrowser {
   // A Binding request "<server ufrag>:<our ufrag>", integrity under `password`.
   Bytes BindingRequest(std::string_view server_ufrag, std::string_view password, bool use_candidate,
                        const StunTransactionId& transaction_id) const {
-    constexpr std::uint32_t kPeerReflexivePriority = 1853824767;  // RFC 8445 §5.1.2: what Chromium sends
-    constexpr std::uint64_t kTieBreaker = 0x0123456789ABCDEF;
-    Bytes buffer(256);
-    StunWriter writer(buffer, StunClass::kRequest, kStunBindingMethod, transaction_id);
-    writer.AddText(stun_attribute::kUsername, std::string(server_ufrag) + ":" + identity_.ufrag);
-    writer.AddUint32(stun_attribute::kPriority, kPeerReflexivePriority);
-    writer.AddUint64(stun_attribute::kIceControlling, kTieBreaker);
-    if (use_candidate) writer.AddFlag(stun_attribute::kUseCandidate);
-    writer.AddMessageIntegrity(password);
-    writer.AddFingerprint();
-    EXPECT_TRUE(writer.ok());
-    buffer.resize(writer.size());
-    return buffer;
+    Bytes request = peer_->BindingRequest(server_ufrag, password, use_candidate, transaction_id);
+    EXPECT_FALSE(request.empty());
+    return request;
   }
 
-  StunTransactionId NextTransactionId() {
-    StunTransactionId id{};
-    id.fill(static_cast<std::uint8_t>(++transactions_));
-    id[0] = static_cast<std::uint8_t>(port());
-    return id;
-  }
+  StunTransactionId NextTransactionId() { return peer_->NextTransactionId(); }
 
   // Sends a nominating check to the server and waits for its success response,
   // checked as RFC 8445 §7.2.5 says: same transaction, integrity under the
   // server's password, a correct FINGERPRINT, and our own address mapped.
   ::testing::AssertionResult Check(std::chrono::milliseconds wait = std::chrono::seconds(2)) {
-    const StunTransactionId id = NextTransactionId();
-    Send(BindingRequest(server_.identity.ufrag, server_.identity.pwd, true, id));
-    const auto response = WaitForStun(wait);
-    if (!response) return ::testing::AssertionFailure() << "no answer to the connectivity check";
-    const auto message = StunMessage::Parse(*response);
-    if (!message) return ::testing::AssertionFailure() << "the answer is not STUN";
-    if (message->message_class() != StunClass::kSuccessResponse) {
-      return ::testing::AssertionFailure() << "not a success response";
-    }
-    if (!std::equal(id.begin(), id.end(), message->transaction_id().begin())) {
-      return ::testing::AssertionFailure() << "another transaction";
-    }
-    if (!message->CheckMessageIntegrity(server_.identity.pwd)) {
-      return ::testing::AssertionFailure() << "MESSAGE-INTEGRITY fails under the server's ice-pwd";
-    }
-    if (!message->CheckFingerprint()) return ::testing::AssertionFailure() << "bad FINGERPRINT";
-    if (message->XorMappedAddress() != address()) {
-      return ::testing::AssertionFailure() << "XOR-MAPPED-ADDRESS is not our address";
-    }
+    const std::string failure = peer_->Check(wait);
+    if (!failure.empty()) return ::testing::AssertionFailure() << failure;
     return ::testing::AssertionSuccess();
   }
 
   // --- DTLS (RFC 5763 §5) as the active side, then SRTP (RFC 5764 §4.2).
 
   ::testing::AssertionResult Handshake(std::chrono::milliseconds wait = std::chrono::seconds(3)) {
-    dtls_ = std::make_unique<DtlsSession>(*certificate_, DtlsRole::kClient, server_.identity.fingerprint);
-    dtls_->Start(DtlsSend());
-    const auto deadline = Clock::now() + wait;
-    while (dtls_->state() == DtlsSession::State::kHandshaking && Clock::now() < deadline) {
-      ReceiveFor(std::chrono::milliseconds(10));
-      const auto timeout = dtls_->NextTimeout();
-      if (timeout && *timeout <= Clock::now()) dtls_->HandleTimeout(DtlsSend());
-    }
-    if (dtls_->state() != DtlsSession::State::kConnected) {
-      return ::testing::AssertionFailure() << "DTLS did not connect: " << dtls_->failure();
-    }
-    if (!outbound_ || !inbound_) return ::testing::AssertionFailure() << "no SRTP sessions after DTLS";
-    return ::testing::AssertionSuccess() << dtls_->srtp_profile_name();
+    const std::string failure = peer_->Handshake(wait);
+    if (!failure.empty()) return ::testing::AssertionFailure() << failure;
+    return ::testing::AssertionSuccess() << peer_->srtp_profile_name();
   }
 
-  DtlsSession::State dtls_state() const { return dtls_ ? dtls_->state() : DtlsSession::State::kNew; }
+  DtlsSession::State dtls_state() const { return peer_->dtls_state(); }
 
   // --- Media
 
-  void SendRtp(const Bytes& plain) { SendProtected(plain, false); }
-  void SendRtcp(const Bytes& plain) { SendProtected(plain, true); }
+  void SendRtp(const Bytes& plain) { ASSERT_TRUE(peer_->SendRtp(plain)) << "no SRTP yet, or protect failed"; }
+  void SendRtcp(const Bytes& plain) { ASSERT_TRUE(peer_->SendRtcp(plain)) << "no SRTP yet, or protect failed"; }
 
   // Every datagram that arrives: STUN kept for WaitForStun, DTLS handed to the
   // session, SRTP and SRTCP unprotected and kept (failures counted).
-  void ReceiveFor(std::chrono::milliseconds wait) {
-    pollfd readable{socket_->fd(), POLLIN, 0};
-    if (poll(&readable, 1, static_cast<int>(wait.count())) <= 0) return;
-    const std::size_t count = socket_->Receive(batch_);
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto data = batch_.data(i);
-      Handle(Bytes(data.begin(), data.end()));
-    }
-  }
+  void ReceiveFor(std::chrono::milliseconds wait) { peer_->ReceiveFor(wait); }
 
   // Receives until `done()` or the deadline; returns done().
   template <typename Done>
@@ -336,100 +231,21 @@ class FakeBrowser {
     return done();
   }
 
-  std::optional<Bytes> WaitForStun(std::chrono::milliseconds wait) {
-    ReceiveUntil([this] { return !stun_.empty(); }, wait);
-    if (stun_.empty()) return std::nullopt;
-    Bytes first = std::move(stun_.front());
-    stun_.pop_front();
-    return first;
-  }
+  std::optional<Bytes> WaitForStun(std::chrono::milliseconds wait) { return peer_->WaitForStun(wait); }
 
-  void Send(const Bytes& datagram) { Send(datagram, server_address_); }
-  void Send(std::span<const std::uint8_t> datagram, const TransportAddress& to) {
-    SendBatch batch(1);
-    EXPECT_TRUE(batch.Add(datagram, to));
-    socket_->Send(batch);
-  }
+  void Send(const Bytes& datagram) { peer_->Send(datagram); }
+  void Send(std::span<const std::uint8_t> datagram, const TransportAddress& to) { peer_->Send(datagram, to); }
 
   // Unprotected RTP and RTCP received so far, oldest first.
   std::vector<Bytes>& rtp() { return rtp_; }
   std::vector<Bytes>& rtcp() { return rtcp_; }
-  std::size_t unprotect_failures() const { return unprotect_failures_; }
-  std::size_t stun_received() const { return stun_received_; }
+  std::size_t unprotect_failures() const { return peer_->counters().unprotect_failures; }
+  std::size_t stun_received() const { return peer_->counters().stun_received; }
 
  private:
-  DtlsSession::Send DtlsSend() {
-    return [this](std::span<const std::uint8_t> bytes) { Send(bytes, server_address_); };
-  }
-
-  void Handle(Bytes datagram) {
-    switch (ClassifyPacket(datagram)) {
-      case PacketKind::kStun:
-        ++stun_received_;
-        stun_.push_back(std::move(datagram));
-        return;
-      case PacketKind::kDtls:
-        if (!dtls_) return;
-        dtls_->Receive(datagram, DtlsSend());
-        if (dtls_->state() == DtlsSession::State::kConnected && !inbound_) MakeSrtpSessions();
-        return;
-      case PacketKind::kRtp:
-      case PacketKind::kRtcp: {
-        const bool rtcp = ClassifyPacket(datagram) == PacketKind::kRtcp;
-        if (!inbound_) {
-          ++unprotect_failures_;
-          return;
-        }
-        const std::size_t length = datagram.size();
-        const auto plain = rtcp ? inbound_->UnprotectRtcp(datagram, length) : inbound_->UnprotectRtp(datagram, length);
-        if (!plain) {
-          ++unprotect_failures_;
-          return;
-        }
-        datagram.resize(*plain);
-        (rtcp ? rtcp_ : rtp_).push_back(std::move(datagram));
-        return;
-      }
-      case PacketKind::kUnknown: return;
-    }
-  }
-
-  void MakeSrtpSessions() {
-    const auto profile = SrtpProfileFromDtlsName(dtls_->srtp_profile_name());
-    ASSERT_TRUE(profile) << dtls_->srtp_profile_name();
-    const auto material = dtls_->ExportSrtpKeyingMaterial(SrtpKeyingMaterialLength(*profile));
-    const auto keys = SplitDtlsSrtpKeyingMaterial(*profile, material, /*local_is_dtls_client=*/true);
-    ASSERT_TRUE(keys);
-    outbound_ = SrtpSession::Create(*profile, SrtpSession::Direction::kOutbound, keys->local_key_and_salt);
-    inbound_ = SrtpSession::Create(*profile, SrtpSession::Direction::kInbound, keys->remote_key_and_salt);
-    ASSERT_TRUE(outbound_ && inbound_);
-  }
-
-  void SendProtected(const Bytes& plain, bool rtcp) {
-    ASSERT_TRUE(outbound_) << "no SRTP yet";
-    Bytes buffer = plain;
-    buffer.resize(plain.size() + kSrtpMaxTrailerLength);
-    const auto length =
-        rtcp ? outbound_->ProtectRtcp(buffer, plain.size()) : outbound_->ProtectRtp(buffer, plain.size());
-    ASSERT_TRUE(length);
-    Send(std::span<const std::uint8_t>(buffer).first(*length), server_address_);
-  }
-
-  std::optional<DtlsCertificate> certificate_;
-  IceDtlsIdentity identity_;
-  std::optional<UdpSocket> socket_;
-  ReceiveBatch batch_;
-  ServerTransport server_;
-  TransportAddress server_address_;
-  std::uint32_t transactions_ = 0;
-  std::unique_ptr<DtlsSession> dtls_;
-  std::optional<SrtpSession> outbound_;
-  std::optional<SrtpSession> inbound_;
-  std::deque<Bytes> stun_;
+  std::unique_ptr<ClientPeer> peer_;
   std::vector<Bytes> rtp_;
   std::vector<Bytes> rtcp_;
-  std::size_t unprotect_failures_ = 0;
-  std::size_t stun_received_ = 0;
 };
 
 }  // namespace egovbox::media::test

@@ -166,6 +166,31 @@ TEST_F(IceLiteAgentTest, AcceptsAnyRemoteUfragUntilItIsKnown) {
   EXPECT_EQ(Handle(restarted, Address(1, 1)).verdict, IceLiteAgent::Verdict::kAnswered);
 }
 
+TEST_F(IceLiteAgentTest, RenewedCredentialsAnswerOnlyTheNewUsernameAndKeepThePath) {
+  agent_.SetRemoteCredentials(std::string(kRemoteUfrag), "remote-password-0123456789");
+  RequestSpec nominating;
+  nominating.use_candidate = true;
+  ASSERT_EQ(Handle(nominating, Address(1, 1), start_).verdict, IceLiteAgent::Verdict::kAnswered);
+
+  agent_.RenewLocalCredentials();
+  EXPECT_NE(agent_.local_ufrag(), kLocalUfrag);
+  EXPECT_NE(agent_.local_pwd(), kLocalPwd);
+  EXPECT_TRUE(agent_.remote_ufrag().empty()) << "the restarting SDP brings the remote ones";
+  EXPECT_EQ(agent_.selected_address(), Address(1, 1)) << "media keep their path until a new check";
+  EXPECT_FALSE(agent_.ConsentExpired(start_ + seconds(5)));
+
+  EXPECT_EQ(Handle(RequestSpec{}, Address(2, 2), start_).verdict, IceLiteAgent::Verdict::kBadCredentials);
+  RequestSpec renewed;
+  renewed.username = agent_.local_ufrag() + ":new1";
+  renewed.integrity_key = agent_.local_pwd();
+  renewed.use_candidate = true;
+  const auto outcome = Handle(renewed, Address(2, 2), start_ + seconds(1));
+  EXPECT_EQ(outcome.verdict, IceLiteAgent::Verdict::kAnswered);
+  ExpectBindingSuccess(Response(outcome), Address(2, 2), agent_.local_pwd());
+  EXPECT_TRUE(outcome.selected_changed);
+  EXPECT_EQ(agent_.selected_address(), Address(2, 2));
+}
+
 TEST_F(IceLiteAgentTest, IgnoresAndCountsBadCredentials) {
   agent_.SetRemoteCredentials(std::string(kRemoteUfrag), "remote-password-0123456789");
   std::vector<RequestSpec> bad(6);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -45,6 +47,11 @@ class FakeHost final : public RoomHost {
     registered_[&connection] = owner.id;
     ++registrations_;
   }
+  void RenewIceCredentials(PeerConnection& connection) override {
+    EXPECT_TRUE(registered_.contains(&connection)) << "renewed without being registered";
+    connection.ice().RenewLocalCredentials();
+    ++renewals_;
+  }
   void Unregister(PeerConnection& connection) override {
     EXPECT_TRUE(registered_.erase(&connection) == 1) << "unregistered without being registered";
     ++unregistrations_;
@@ -74,6 +81,7 @@ class FakeHost final : public RoomHost {
   std::size_t registered() const { return registered_.size(); }
   int registrations() const { return registrations_; }
   int unregistrations() const { return unregistrations_; }
+  int renewals() const { return renewals_; }
   std::vector<std::string>& keyframe_requests() { return keyframe_requests_; }
 
  private:
@@ -82,6 +90,7 @@ class FakeHost final : public RoomHost {
   std::map<const PeerConnection*, std::string> registered_;
   int registrations_ = 0;
   int unregistrations_ = 0;
+  int renewals_ = 0;
   std::vector<std::string> keyframe_requests_;
   std::uint32_t last_ssrc_ = kFirstSsrc;
 };
@@ -441,6 +450,60 @@ TEST_F(RoomTest, MuteIsAnnouncedToEveryone) {
   }
 }
 
+TEST_F(RoomTest, AHostMuteHoldsTheTrackUntilThePublisherUnmutesIt) {
+  Participant& a = Join("pA");
+  Join("pB");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  host_.Clear();
+  EXPECT_TRUE(room_->HostMute(a, TrackSource::kMicrophone));
+  // The publisher is told; everyone sees the microphone muted; only it is held.
+  const std::vector<json> told = host_.Take("pA");
+  EXPECT_EQ(Only(told, "media.muted.by.host")["source"], "microphone");
+  EXPECT_EQ(Only(told, "media.tracks")["tracks"][0]["muted"], true);
+  EXPECT_EQ(Only(host_.Take("pB"), "media.tracks")["tracks"][0]["muted"], true);
+  EXPECT_TRUE(a.tracks[0]->held);
+  EXPECT_FALSE(a.tracks[1]->held);
+  // Muting again keeps the hold; unmuting lifts it.
+  room_->HandleMessage(a, {{"type", "media.mute"}, {"source", "microphone"}, {"muted", true}});
+  EXPECT_TRUE(a.tracks[0]->held);
+  room_->HandleMessage(a, {{"type", "media.mute"}, {"source", "microphone"}, {"muted", false}});
+  EXPECT_FALSE(a.tracks[0]->held);
+  EXPECT_FALSE(a.tracks[0]->muted);
+  // Nothing published from a source: still told (its page turns it off), no media.tracks.
+  host_.Clear();
+  EXPECT_FALSE(room_->HostMute(a, TrackSource::kScreen));
+  EXPECT_EQ(Types(host_.Take("pA")), std::vector<std::string>{"media.muted.by.host"});
+  EXPECT_TRUE(host_.Take("pB").empty());
+}
+
+TEST_F(RoomTest, AHostMuteBeforeThePublishHoldsTheTrackPublishedLater) {
+  // Muted by a host as it joins, before it publishes: the hold waits for the track.
+  Participant& a = Join("pA");
+  Join("pB");
+  host_.Clear();
+  EXPECT_FALSE(room_->HostMute(a, TrackSource::kMicrophone));
+  EXPECT_EQ(Types(host_.Take("pA")), std::vector<std::string>{"media.muted.by.host"});
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));  // both unmuted, as the offer says
+  ASSERT_EQ(a.tracks.size(), 2U);
+  EXPECT_TRUE(a.tracks[0]->held);
+  EXPECT_TRUE(a.tracks[0]->muted);
+  EXPECT_FALSE(a.tracks[1]->held);
+  EXPECT_EQ(Only(host_.Take("pB"), "media.tracks")["tracks"][0]["muted"], true);
+  // The participant unmutes: the hold ends, for a later track of the source too.
+  room_->HandleMessage(a, {{"type", "media.mute"}, {"source", "microphone"}, {"muted", false}});
+  EXPECT_FALSE(a.tracks[0]->held);
+  EXPECT_FALSE(a.held_sources[static_cast<std::size_t>(TrackSource::kMicrophone)]);
+
+  // Unmuted before anything was published: nothing is held when it comes.
+  Participant& c = Join("pC");
+  room_->HostMute(c, TrackSource::kMicrophone);
+  room_->HandleMessage(c, {{"type", "media.mute"}, {"source", "microphone"}, {"muted", false}});
+  room_->HandleMessage(c, Publish(audio_video_, AudioVideoTracks()));
+  ASSERT_FALSE(c.tracks.empty());
+  EXPECT_FALSE(c.tracks[0]->held);
+  EXPECT_FALSE(c.tracks[0]->muted);
+}
+
 TEST_F(RoomTest, InvalidMessagesAreRefusedAndChangeNothing) {
   Participant& a = Join("pA");
   Participant& b = Join("pB");
@@ -519,6 +582,206 @@ TEST_F(RoomTest, AnAnswerToAnOlderOfferIsStale) {
   EXPECT_FALSE(b.offer_outstanding);
   EXPECT_EQ(Refused(b, {{"type", "media.subscribe.answer"}, {"version", 1U}, {"sdp", answer}})["code"], "stale-answer")
       << "answered already";
+}
+
+// The same offer after the browser restarted ICE (pc.restartIce()): new credentials.
+std::string WithNewIceCredentials(std::string sdp) {
+  for (const auto& [old_line, new_line] : {std::pair<std::string, std::string>{"a=ice-ufrag:80Pc", "a=ice-ufrag:Rst2"},
+                                           std::pair<std::string, std::string>{"a=ice-pwd:OsJsfIgPXIDypZIdqNU/VFe9",
+                                                                               "a=ice-pwd:NewPasswordAfterRestart0"}}) {
+    for (std::size_t at = sdp.find(old_line); at != std::string::npos; at = sdp.find(old_line, at)) {
+      sdp.replace(at, old_line.size(), new_line);
+    }
+  }
+  return sdp;
+}
+
+TEST_F(RoomTest, APublishOfferWithNewIceCredentialsIsAnsweredWithNewOnesOnTheSameConnection) {
+  Participant& a = Join("pA");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  host_.Clear();
+  PeerConnection* connection = a.publish.get();
+  const std::string old_ufrag = connection->ice().local_ufrag();
+
+  const std::string restarted = WithNewIceCredentials(audio_video_);
+  ASSERT_NE(restarted, audio_video_);
+  room_->HandleMessage(a, Publish(restarted, AudioVideoTracks()));
+  const std::vector<json> to_a = host_.Take("pA");
+  ASSERT_EQ(Types(to_a), std::vector<std::string>{"media.publish.answer"});
+  const auto server = ServerTransportOf(to_a[0]["sdp"].get<std::string>());
+  ASSERT_TRUE(server);
+  EXPECT_EQ(a.publish.get(), connection) << "DTLS and SRTP are kept across an ICE restart";
+  EXPECT_NE(server->identity.ufrag, old_ufrag);
+  EXPECT_EQ(server->identity.ufrag, connection->ice().local_ufrag());
+  EXPECT_EQ(server->identity.pwd, connection->ice().local_pwd());
+  EXPECT_EQ(connection->ice().remote_ufrag(), "Rst2");
+  EXPECT_EQ(host_.renewals(), 1);
+
+  // The same credentials again: a plain renegotiation, no second restart.
+  room_->HandleMessage(a, Publish(restarted, AudioVideoTracks()));
+  EXPECT_EQ(Types(host_.Take("pA")), std::vector<std::string>{"media.publish.answer"});
+  EXPECT_EQ(host_.renewals(), 1);
+}
+
+TEST_F(RoomTest, ARefusedRestartOfferKeepsTheOldCredentials) {
+  Participant& a = Join("pA");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  host_.Clear();
+  const std::string old_ufrag = a.publish->ice().local_ufrag();
+  const json refused = Refused(a, Publish(WithNewIceCredentials(audio_video_), json::array({Track("0", "camera")})));
+  EXPECT_EQ(refused["code"], "invalid-message");
+  EXPECT_EQ(a.publish->ice().local_ufrag(), old_ufrag);
+  EXPECT_EQ(host_.renewals(), 0);
+}
+
+TEST_F(RoomTest, ASubscribeRestartBringsAnOfferWithNewCredentials) {
+  Participant& a = Join("pA");
+  Participant& b = Join("pB");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  const json first = Only(host_.Take("pB"), "media.subscribe.offer");
+  Answer(b, first);
+  const std::string old_ufrag = b.subscribe->ice().local_ufrag();
+
+  room_->HandleMessage(b, {{"type", "media.subscribe.restart"}});
+  const json second = Only(host_.Take("pB"), "media.subscribe.offer");
+  EXPECT_EQ(second["version"], 2);
+  EXPECT_EQ(second["tracks"], first["tracks"]) << "the same tracks, only the transport restarts";
+  const auto offered_by = ServerTransportOf(second["sdp"].get<std::string>());
+  ASSERT_TRUE(offered_by);
+  EXPECT_NE(offered_by->identity.ufrag, old_ufrag);
+  EXPECT_EQ(offered_by->identity.ufrag, b.subscribe->ice().local_ufrag());
+  Answer(b, second);
+  EXPECT_TRUE(pending_.empty()) << json(pending_).dump();
+  EXPECT_EQ(host_.renewals(), 1);
+}
+
+TEST_F(RoomTest, ASubscribeRestartWhileAnOfferIsOutstandingComesWithTheNextOffer) {
+  Participant& a = Join("pA");
+  Participant& b = Join("pB");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  const json first = Only(host_.Take("pB"), "media.subscribe.offer");
+  const std::string old_ufrag = b.subscribe->ice().local_ufrag();
+
+  room_->HandleMessage(b, {{"type", "media.subscribe.restart"}});
+  EXPECT_TRUE(host_.Take("pB").empty()) << "one offer outstanding at a time";
+  EXPECT_EQ(host_.renewals(), 0);
+  Answer(b, first);
+  ASSERT_EQ(Types(pending_), std::vector<std::string>{"media.subscribe.offer"});
+  const auto offered_by = ServerTransportOf(pending_[0]["sdp"].get<std::string>());
+  ASSERT_TRUE(offered_by);
+  EXPECT_NE(offered_by->identity.ufrag, old_ufrag);
+  EXPECT_EQ(host_.renewals(), 1);
+}
+
+TEST_F(RoomTest, ASubscribeRestartWithoutASubscribeConnectionIsRefused) {
+  Participant& a = Join("pA");
+  host_.Clear();
+  const json refused = Refused(a, {{"type", "media.subscribe.restart"}});
+  EXPECT_EQ(refused["code"], "nothing-to-restart");
+  EXPECT_EQ(host_.renewals(), 0);
+}
+
+// --- Active speaker and Last-N (room_speakers.cc) ----------------------------------
+
+// The last message of `type` among `messages`; null when there is none.
+json Last(const std::vector<json>& messages, const std::string& type) {
+  json found;
+  for (const json& message : messages) {
+    if (message.value("type", "") == type) found = message;
+  }
+  return found;
+}
+
+// The subscriber's section carrying the publisher's track of `source`.
+const SubscribeSection* SectionFor(const Participant& subscriber, const Participant& publisher, TrackSource source) {
+  for (const auto& section : subscriber.sections) {
+    if (section->publisher == &publisher && section->track != nullptr && section->track->source == source) {
+      return section.get();
+    }
+  }
+  return nullptr;
+}
+
+// Feeds `speaker` speech and everyone else silence until the room names a speaker.
+void SpeakUntilDecided(Room& room, Participant& speaker, std::chrono::steady_clock::time_point& now) {
+  constexpr std::uint8_t kSpeechLevel = 30;
+  for (int interval = 0; interval < 30; ++interval) {
+    for (int packet = 0; packet < 5; ++packet) speaker.voice.AddLevel({true, kSpeechLevel});
+    now += kSpeakerInterval;
+    room.DetectSpeakers(now);
+  }
+}
+
+TEST_F(RoomTest, TheSpeakerIsToldToEveryoneAndToWhoeverComesLater) {
+  Participant& a = Join("pA");
+  Participant& b = Join("pB");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  room_->HandleMessage(b, Publish(audio_video_, AudioVideoTracks()));
+  host_.Clear();
+  auto now = std::chrono::steady_clock::now();
+  SpeakUntilDecided(*room_, b, now);
+  for (const std::string id : {"pA", "pB"}) {
+    const std::vector<json> messages = host_.Take(id);
+    EXPECT_EQ(Only(messages, "media.speaker"), (json{{"type", "media.speaker"}, {"participant_id", "pB"}}));
+    EXPECT_EQ(Last(messages, "media.speaking")["participant_ids"], json::array({"pB"}));
+  }
+  Join("pC");
+  const std::vector<json> to_c = host_.Take("pC");
+  EXPECT_EQ(Only(to_c, "media.speaker")["participant_id"], "pB");
+  EXPECT_EQ(Only(to_c, "media.speaking")["participant_ids"], json::array({"pB"}));
+}
+
+TEST_F(RoomTest, LastNForwardsTheCamerasOfTheMostRecentSpeakersOnly) {
+  room_->SetLastN(1);
+  Participant& a = Join("pA");
+  Participant& b = Join("pB");
+  Participant& c = Join("pC");
+  for (Participant* publisher : {&a, &b, &c}) {
+    room_->HandleMessage(*publisher, Publish(audio_video_, AudioVideoTracks()));
+  }
+  // Nobody spoke yet: the first to come take the places.
+  EXPECT_EQ(Last(host_.Take("pC"), "media.off_stage")["participant_ids"], json::array({"pB"}));
+  EXPECT_EQ(Last(host_.Take("pA"), "media.off_stage")["participant_ids"], json::array({"pC"}));
+  EXPECT_EQ(Last(host_.Take("pB"), "media.off_stage")["participant_ids"], json::array({"pC"}));
+  ASSERT_TRUE(SectionFor(c, a, TrackSource::kCamera) && SectionFor(c, b, TrackSource::kCamera));
+  EXPECT_TRUE(SectionFor(c, a, TrackSource::kCamera)->on_stage);
+  EXPECT_FALSE(SectionFor(c, b, TrackSource::kCamera)->on_stage);
+  EXPECT_TRUE(SectionFor(c, b, TrackSource::kMicrophone)->on_stage) << "audio from everyone";
+  host_.keyframe_requests().clear();
+
+  // b speaks: c now receives b's camera (from b's next keyframe) instead of a's.
+  auto now = std::chrono::steady_clock::now();
+  SpeakUntilDecided(*room_, b, now);
+  EXPECT_EQ(Last(host_.Take("pC"), "media.off_stage")["participant_ids"], json::array({"pA"}));
+  EXPECT_TRUE(Last(host_.Take("pA"), "media.off_stage").is_null()) << "a still sees b, its one place";
+  EXPECT_TRUE(Last(host_.Take("pB"), "media.off_stage").is_null()) << "b still sees a";
+  const SubscribeSection* b_for_c = SectionFor(c, b, TrackSource::kCamera);
+  EXPECT_TRUE(b_for_c->on_stage);
+  EXPECT_TRUE(b_for_c->awaiting_keyframe);
+  EXPECT_FALSE(SectionFor(c, a, TrackSource::kCamera)->on_stage);
+  EXPECT_NE(std::find(host_.keyframe_requests().begin(), host_.keyframe_requests().end(), "pB/1"),
+            host_.keyframe_requests().end());
+
+  // b leaves: a's camera comes back on stage for c.
+  room_->Leave(b);
+  EXPECT_EQ(Last(host_.Take("pC"), "media.off_stage")["participant_ids"], json::array());
+  EXPECT_TRUE(SectionFor(c, a, TrackSource::kCamera)->on_stage);
+  EXPECT_TRUE(SectionFor(c, a, TrackSource::kCamera)->awaiting_keyframe);
+}
+
+TEST_F(RoomTest, LastNLetsScreensAndACameraTurnedOffThrough) {
+  room_->SetLastN(1);
+  Participant& a = Join("pA");
+  Participant& b = Join("pB");
+  Participant& c = Join("pC");
+  room_->HandleMessage(a, Publish(audio_video_, AudioVideoTracks()));
+  room_->HandleMessage(b, Publish(with_screen_, ScreenTracks()));
+  EXPECT_TRUE(Last(host_.Take("pC"), "media.off_stage")["participant_ids"] == json::array({"pB"}));
+  EXPECT_TRUE(SectionFor(c, b, TrackSource::kScreen)->on_stage) << "a screen is always shown";
+  // a turns its camera off: b's camera takes the place.
+  room_->HandleMessage(a, {{"type", "media.mute"}, {"source", "camera"}, {"muted", true}});
+  EXPECT_EQ(Last(host_.Take("pC"), "media.off_stage")["participant_ids"], json::array());
+  EXPECT_TRUE(SectionFor(c, b, TrackSource::kCamera)->on_stage);
 }
 
 }  // namespace

@@ -524,6 +524,21 @@ TEST(RtcpPacketTest, PacksNacksIntoPidAndBlp) {
   EXPECT_EQ(LostSequenceNumbers(*nack), (std::vector<std::uint16_t>{100, 101, 116, 117}));
 }
 
+TEST(RtcpPacketTest, CountsANacksNumbersAndStopsWhereTheCallbackSays) {
+  std::array<std::uint8_t, 64> buffer{};
+  const std::array<std::uint16_t, 5> lost = {100, 101, 116, 117, 300};
+  const std::size_t size = WriteNack(buffer, 1, kVp8Ssrc, lost);
+  const auto nack = RtcpNack::Parse(*RtcpCompound::Parse(std::span(buffer).first(size))->begin());
+  ASSERT_TRUE(nack);
+  EXPECT_EQ(nack->lost_count(), 5U);
+  std::vector<std::uint16_t> seen;
+  nack->ForEachLostSequenceNumber([&](std::uint16_t sequence_number) {
+    seen.push_back(sequence_number);
+    return seen.size() < 3;  // false after the third: no more calls
+  });
+  EXPECT_EQ(seen, (std::vector<std::uint16_t>{100, 101, 116}));
+}
+
 TEST(RtcpPacketTest, PacksNacksAcrossTheSequenceNumberWrap) {
   std::array<std::uint8_t, 64> buffer{};
   const std::array<std::uint16_t, 4> lost = {65534, 65535, 65535, 3};

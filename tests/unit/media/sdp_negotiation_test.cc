@@ -33,7 +33,7 @@ LocalTransport FixedTransport() {
 
 std::vector<SubscribedSection> FixedSubscribeSections() {
   return {{"0", MediaKind::kAudio, true, 1001, "alice", "alice", "alice-microphone"},
-          {"1", MediaKind::kVideo, true, 1002, "alice", "alice", "alice-camera"},
+          {"1", MediaKind::kVideo, true, 1002, "alice", "alice", "alice-camera", 1003},
           {"2", MediaKind::kVideo, false, 0, "", "", ""}};
 }
 
@@ -117,6 +117,19 @@ std::string OfferedPayloadType(const SdpMediaSection& offered, std::string_view 
   return "none";
 }
 
+// The offer's "rtx" format whose fmtp says apt=`media`.
+std::string OfferedRtxPayloadType(const SdpMediaSection& offered, const std::string& media) {
+  for (const std::string_view value : offered.FindAll("rtpmap")) {
+    const auto rtpmap = ParseRtpMap(value);
+    if (!rtpmap || rtpmap->encoding != "rtx") continue;
+    const std::string rtx = std::to_string(rtpmap->payload_type);
+    for (const std::string_view fmtp : offered.FindAll("fmtp")) {
+      if (fmtp == rtx + " apt=" + media) return rtx;
+    }
+  }
+  return "none";
+}
+
 // What every accepted section of our publish answer carries.
 void ExpectAnsweredSection(const SdpMediaSection& answered, const SdpMediaSection& offered, bool first) {
   const std::string mid(offered.Find("mid").value_or(""));
@@ -132,8 +145,9 @@ void ExpectAnsweredSection(const SdpMediaSection& answered, const SdpMediaSectio
   EXPECT_EQ(FindDirection(answered),
             FindDirection(offered) == SdpDirection::kSendOnly ? SdpDirection::kRecvOnly : SdpDirection::kInactive);
   EXPECT_EQ(Values(answered, "extmap"), ExpectedExtmaps(offered));
-  EXPECT_FALSE(answered.Has("rid"));
-  EXPECT_FALSE(answered.Has("simulcast"));
+  // Simulcast is answered where it was offered (the fixtures offer it with VP8 only).
+  EXPECT_EQ(answered.Has("rid"), offered.Has("simulcast"));
+  EXPECT_EQ(answered.Has("simulcast"), offered.Has("simulcast"));
   EXPECT_FALSE(answered.Has("ssrc"));
   if (first) {
     EXPECT_EQ(Values(answered, "candidate"), std::vector<std::string>{std::string(kOurCandidate)});
@@ -150,11 +164,16 @@ void ExpectAnsweredSection(const SdpMediaSection& answered, const SdpMediaSectio
     EXPECT_TRUE(Values(answered, "rtcp-fb").empty());  // the offer's only one is transport-cc
   } else {
     const std::string vp8 = OfferedPayloadType(offered, "VP8");
-    EXPECT_EQ(answered.formats, std::vector<std::string>{vp8});
-    EXPECT_EQ(Values(answered, "rtpmap"), std::vector<std::string>{vp8 + " VP8/90000"});
+    // RFC 4588 §8.6: the offer's rtx format for VP8 is answered beside it.
+    const std::string rtx = OfferedRtxPayloadType(offered, vp8);
+    ASSERT_NE(rtx, "none");
+    EXPECT_EQ(answered.formats, (std::vector<std::string>{vp8, rtx}));
+    EXPECT_EQ(Values(answered, "rtpmap"), (std::vector<std::string>{vp8 + " VP8/90000", rtx + " rtx/90000"}));
+    EXPECT_EQ(Values(answered, "fmtp"), std::vector<std::string>{rtx + " apt=" + vp8});
     std::vector<std::string> feedback = Values(answered, "rtcp-fb");
     std::sort(feedback.begin(), feedback.end());
-    EXPECT_EQ(feedback, (std::vector<std::string>{vp8 + " ccm fir", vp8 + " goog-remb", vp8 + " nack pli"}));
+    EXPECT_EQ(feedback,
+              (std::vector<std::string>{vp8 + " ccm fir", vp8 + " goog-remb", vp8 + " nack", vp8 + " nack pli"}));
   }
 }
 
@@ -213,7 +232,11 @@ TEST(SdpNegotiationTest, AnswersChromiumMicrophoneAndCamera) {
   EXPECT_EQ(negotiation.sections[0].codec.channels, 2);
   EXPECT_EQ(negotiation.sections[0].codec.fmtp, "minptime=10;useinbandfec=1");
   EXPECT_EQ(negotiation.sections[1].codec.channels, 0);
-  EXPECT_EQ(negotiation.sections[1].codec.rtcp_fb, (std::vector<std::string>{"goog-remb", "ccm fir", "nack pli"}));
+  EXPECT_EQ(negotiation.sections[1].codec.rtcp_fb,
+            (std::vector<std::string>{"goog-remb", "ccm fir", "nack", "nack pli"}));
+  EXPECT_EQ(negotiation.sections[0].codec.rtx_payload_type, 0);
+  EXPECT_EQ(negotiation.sections[1].codec.rtx_payload_type, 97);  // a=fmtp:97 apt=96
+  EXPECT_EQ(negotiation.sections[0].rtx_ssrc, 0U);
 
   // SSRCs: the audio's one; for video the primary of its FID group, not the RTX one.
   const SessionDescription parsed = Parsed(offer);
@@ -224,6 +247,20 @@ TEST(SdpNegotiationTest, AnswersChromiumMicrophoneAndCamera) {
   ASSERT_TRUE(fid);
   ASSERT_EQ(fid->ssrcs.size(), 2U);
   EXPECT_EQ(negotiation.sections[1].ssrcs, std::vector<std::uint32_t>{fid->ssrcs[0]});
+  EXPECT_EQ(negotiation.sections[1].rtx_ssrc, fid->ssrcs[1]) << "the FID group's second: its retransmissions";
+}
+
+TEST(SdpNegotiationTest, AnswersWithoutRtxWhenTheOfferHasNone) {
+  // The same offer without the fmtp that makes 97 VP8's rtx format: VP8 alone, still with nack.
+  const std::string offer = ReplaceAll(ReadSdpFile("publish_audio_video.offer.sdp"), "a=fmtp:97 apt=96\r\n", "");
+  const PublishNegotiation negotiation = Answer(offer);
+  ASSERT_EQ(negotiation.sections.size(), 2U);
+  EXPECT_EQ(negotiation.sections[1].codec.rtx_payload_type, 0);
+  EXPECT_EQ(negotiation.sections[1].rtx_ssrc, 0U);
+  const SessionDescription answer = Parsed(negotiation.answer_sdp);
+  EXPECT_EQ(answer.media[1].formats, std::vector<std::string>{"96"});
+  EXPECT_TRUE(Values(answer.media[1], "fmtp").empty());
+  EXPECT_EQ(negotiation.answer_sdp.find("rtx"), std::string::npos);
 }
 
 TEST(SdpNegotiationTest, AnswersChromiumRenegotiationWithScreen) {
@@ -249,7 +286,7 @@ TEST(SdpNegotiationTest, AnswersARemovedScreenInactive) {
   EXPECT_TRUE(answer.media[2].Has("inactive"));
 }
 
-TEST(SdpNegotiationTest, DeclinesSimulcastAndKeepsTheRidExtensions) {
+TEST(SdpNegotiationTest, AcceptsVp8SimulcastByRidAndKeepsTheRidExtensions) {
   const std::string offer = ReadSdpFile("publish_simulcast.offer.sdp");
   ASSERT_NE(offer.find("a=simulcast:send"), std::string::npos);
   const PublishNegotiation negotiation = Answer(offer);
@@ -257,10 +294,45 @@ TEST(SdpNegotiationTest, DeclinesSimulcastAndKeepsTheRidExtensions) {
   ASSERT_EQ(negotiation.sections.size(), 2U);
   const PublishedSection& video = negotiation.sections[1];
   EXPECT_TRUE(video.sending);
-  EXPECT_TRUE(video.ssrcs.empty());  // chromium names no SSRC with rids: the mid extension tells the stream
-  const bool has_mid = std::any_of(video.extensions.begin(), video.extensions.end(),
-                                   [](const NegotiatedExtension& extension) { return extension.uri == kExtensionMid; });
-  EXPECT_TRUE(has_mid);
+  EXPECT_TRUE(video.ssrcs.empty());  // chromium names no SSRC with rids: the rid extension tells the layers
+  EXPECT_EQ(video.rids, (std::vector<std::string>{"q", "h", "f"}));
+  EXPECT_TRUE(negotiation.sections[0].rids.empty());
+  for (const std::string_view uri : {kExtensionMid, kExtensionRtpStreamId, kExtensionRepairedRtpStreamId}) {
+    const bool kept = std::any_of(video.extensions.begin(), video.extensions.end(),
+                                  [&](const NegotiatedExtension& extension) { return extension.uri == uri; });
+    EXPECT_TRUE(kept) << uri;
+  }
+  // RFC 8853 §5.3: the answer receives the same streams by the same rids.
+  const SessionDescription answer = Parsed(negotiation.answer_sdp);
+  EXPECT_EQ(Values(answer.media[1], "rid"), (std::vector<std::string>{"q recv", "h recv", "f recv"}));
+  EXPECT_EQ(answer.media[1].Find("simulcast"), "recv q;h;f");
+  EXPECT_FALSE(answer.media[0].Has("simulcast"));
+}
+
+TEST(SdpNegotiationTest, DeclinesSimulcastWithoutVp8OrWithOneStream) {
+  const std::string offer = ReadSdpFile("publish_simulcast.offer.sdp");
+  // Only H.264 left: simulcast stays off (docs/media.md: H.264 is single-layer).
+  std::string h264 = offer;
+  const std::string vp8_line = "a=rtpmap:96 VP8/90000";
+  h264.replace(h264.find(vp8_line), vp8_line.size(), "a=rtpmap:96 VP9/90000");
+  const PublishNegotiation without_vp8 = Answer(h264);
+  EXPECT_TRUE(without_vp8.sections[1].rids.empty());
+  EXPECT_EQ(without_vp8.sections[1].codec.name, "H264");
+  EXPECT_FALSE(Parsed(without_vp8.answer_sdp).media[1].Has("rid"));
+  std::string single = offer;
+  const std::string simulcast_line = "a=simulcast:send q;h;f";
+  single.replace(single.find(simulcast_line), simulcast_line.size(), "a=simulcast:send q");
+  const PublishNegotiation one = Answer(single);
+  EXPECT_TRUE(one.sections[1].rids.empty());
+  EXPECT_FALSE(Parsed(one.answer_sdp).media[1].Has("simulcast"));
+}
+
+TEST(SdpNegotiationTest, LeavesANonSimulcastOfferUnchanged) {
+  const std::string offer = ReadSdpFile("publish_audio_video.offer.sdp");
+  const PublishNegotiation negotiation = Answer(offer);
+  for (const PublishedSection& section : negotiation.sections) EXPECT_TRUE(section.rids.empty());
+  EXPECT_EQ(negotiation.answer_sdp.find("a=rid"), std::string::npos);
+  EXPECT_EQ(negotiation.answer_sdp.find("a=simulcast"), std::string::npos);
 }
 
 TEST(SdpNegotiationTest, RejectsTheDataChannelAndAnswersTheRest) {
@@ -398,7 +470,13 @@ TEST(SdpNegotiationTest, TakesConstrainedBaselineH264WhenThereIsNoVp8) {
   const std::string fmtp = "a=fmtp:" + std::to_string(codec.payload_type) + ' ' + codec.fmtp + "\r\n";
   EXPECT_NE(offer.find(fmtp), std::string::npos);
   const SessionDescription answer = Parsed(negotiation.answer_sdp);
-  EXPECT_EQ(answer.media[1].formats, std::vector<std::string>{std::to_string(codec.payload_type)});
+  // With its own rtx format (the offer's a=fmtp:<rtx> apt=<H.264>).
+  ASSERT_NE(codec.rtx_payload_type, 0);
+  EXPECT_NE(offer.find("a=fmtp:" + std::to_string(codec.rtx_payload_type) +
+                       " apt=" + std::to_string(codec.payload_type) + "\r\n"),
+            std::string::npos);
+  EXPECT_EQ(answer.media[1].formats,
+            (std::vector<std::string>{std::to_string(codec.payload_type), std::to_string(codec.rtx_payload_type)}));
 
   // Plain Baseline when it is the only H.264 with packetization-mode=1.
   const std::string baseline_only = ReplaceAll(without_vp8, "profile-level-id=42e01f", "profile-level-id=640c1f");
@@ -469,12 +547,21 @@ TEST(SdpNegotiationTest, BuildsTheSubscribeOfferChromiumAccepted) {
   EXPECT_EQ(Values(audio, "ssrc"), (std::vector<std::string>{"1001 cname:alice", "1001 msid:alice alice-microphone"}));
 
   const SdpMediaSection& camera = parsed.media[1];
-  EXPECT_EQ(camera.formats, (std::vector<std::string>{"96", "102"}));
-  EXPECT_EQ(Values(camera, "rtpmap"), (std::vector<std::string>{"96 VP8/90000", "102 H264/90000"}));
-  EXPECT_EQ(Values(camera, "fmtp"),
-            std::vector<std::string>{"102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"});
+  EXPECT_EQ(camera.formats, (std::vector<std::string>{"96", "97", "102", "103"}));
+  EXPECT_EQ(Values(camera, "rtpmap"),
+            (std::vector<std::string>{"96 VP8/90000", "97 rtx/90000", "102 H264/90000", "103 rtx/90000"}));
+  EXPECT_EQ(
+      Values(camera, "fmtp"),
+      (std::vector<std::string>{
+          "97 apt=96", "102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", "103 apt=102"}));
   EXPECT_EQ(Values(camera, "extmap"), std::vector<std::string>{"2 " + std::string(kExtensionAbsSendTime)});
-  EXPECT_EQ(Values(camera, "rtcp-fb").size(), 6U);
+  EXPECT_EQ(Values(camera, "rtcp-fb"),
+            (std::vector<std::string>{"96 nack", "96 nack pli", "96 ccm fir", "96 goog-remb", "102 nack",
+                                      "102 nack pli", "102 ccm fir", "102 goog-remb"}));
+  // RFC 4588 §8.6: the retransmission SSRC is paired with the media SSRC.
+  EXPECT_EQ(Values(camera, "ssrc-group"), std::vector<std::string>{"FID 1002 1003"});
+  EXPECT_EQ(Values(camera, "ssrc"), (std::vector<std::string>{"1002 cname:alice", "1002 msid:alice alice-camera",
+                                                              "1003 cname:alice", "1003 msid:alice alice-camera"}));
   EXPECT_TRUE(Values(camera, "candidate").empty());
 
   const SdpMediaSection& unused = parsed.media[2];
@@ -503,6 +590,10 @@ TEST(SdpNegotiationTest, ReadsChromiumSubscribeAnswer) {
   const auto& negotiation = std::get<SubscribeNegotiation>(result);
   EXPECT_EQ(negotiation.local_role, DtlsRole::kServer);  // chromium answers a=setup:active
   EXPECT_EQ(negotiation.accepted_mids, (std::vector<std::string>{"0", "1"}));
+  // Chromium keeps both rtx formats of the video section it receives.
+  EXPECT_EQ(negotiation.rtx_payload_types,
+            (std::vector<std::pair<std::string, std::uint8_t>>{{"1", kSubscribeVp8RtxPayloadType},
+                                                               {"1", kSubscribeH264RtxPayloadType}}));
   const SessionDescription parsed = Parsed(answer);
   EXPECT_EQ(negotiation.remote_ufrag, parsed.media[0].Find("ice-ufrag"));
   EXPECT_EQ(negotiation.remote_pwd, parsed.media[0].Find("ice-pwd"));

@@ -630,6 +630,102 @@ TEST_P(SrtpSessionProfileTest, DtlsClientAndServerKeysInteroperate) {
   EXPECT_FALSE(Unprotect(client_in, Protect(client_out, RtpPacket(0xAAAA, 2, 100), false), false).has_value());
 }
 
+// The reviewer's attack: a peer holding the keys sends authenticating packets, each
+// with a new SSRC. Past the cap they are refused before any crypto and the session
+// stays at the cap, so neither its memory nor its lookups grow with the attempts.
+TEST_P(SrtpSessionProfileTest, InboundRefusesNewRtpSsrcsPastTheCapAndServesKnownOnes) {
+  constexpr std::uint32_t kFirstSsrc = 0x1000;
+  for (std::uint32_t i = 0; i < kSrtpMaxInboundStreams; ++i) {
+    const Bytes packet = RtpPacket(kFirstSsrc + i, 1, 40);
+    ASSERT_EQ(Unprotect(receiver_, Protect(sender_, packet, false), false), packet) << i;
+  }
+  EXPECT_EQ(receiver_.stream_count(), kSrtpMaxInboundStreams);
+
+  constexpr std::uint32_t kAttempts = 500;
+  for (std::uint32_t i = 0; i < kAttempts; ++i) {
+    const std::uint32_t ssrc = kFirstSsrc + static_cast<std::uint32_t>(kSrtpMaxInboundStreams) + i;
+    const Bytes attack = Protect(sender_, RtpPacket(ssrc, 1, 40), false);
+    ASSERT_FALSE(attack.empty());  // it authenticates under the session's key
+    EXPECT_FALSE(Unprotect(receiver_, attack, false).has_value());
+    EXPECT_EQ(receiver_.last_error(), SrtpError::kTooManyStreams);
+    // Nor does SRTCP of a new SSRC get in.
+    EXPECT_FALSE(Unprotect(receiver_, Protect(sender_, RtcpSenderReport(ssrc, 1), true), true).has_value());
+    EXPECT_EQ(receiver_.last_error(), SrtpError::kTooManyStreams);
+  }
+  EXPECT_EQ(receiver_.stream_count(), kSrtpMaxInboundStreams);
+
+  // Every known SSRC still works, RTP and RTCP, the first one (not the last hit) too.
+  for (std::uint32_t i = 0; i < kSrtpMaxInboundStreams; ++i) {
+    const Bytes packet = RtpPacket(kFirstSsrc + i, 2, 40);
+    EXPECT_EQ(Unprotect(receiver_, Protect(sender_, packet, false), false), packet) << i;
+    const Bytes report = RtcpSenderReport(kFirstSsrc + i, 1);
+    EXPECT_EQ(Unprotect(receiver_, Protect(sender_, report, true), true), report) << i;
+  }
+  EXPECT_EQ(receiver_.stream_count(), kSrtpMaxInboundStreams);
+}
+
+TEST_P(SrtpSessionProfileTest, InboundRefusesNewRtcpSsrcsPastTheCapAndServesKnownOnes) {
+  constexpr std::uint32_t kFirstSsrc = 0x2000;
+  for (std::uint32_t i = 0; i < kSrtpMaxInboundStreams; ++i) {
+    const Bytes report = RtcpSenderReport(kFirstSsrc + i, 1);
+    ASSERT_EQ(Unprotect(receiver_, Protect(sender_, report, true), true), report) << i;
+  }
+  EXPECT_EQ(receiver_.stream_count(), kSrtpMaxInboundStreams);
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    const std::uint32_t ssrc = kFirstSsrc + static_cast<std::uint32_t>(kSrtpMaxInboundStreams) + i;
+    EXPECT_FALSE(Unprotect(receiver_, Protect(sender_, RtcpSenderReport(ssrc, 1), true), true).has_value());
+    EXPECT_EQ(receiver_.last_error(), SrtpError::kTooManyStreams);
+    EXPECT_FALSE(Unprotect(receiver_, Protect(sender_, RtpPacket(ssrc, 1, 40), false), false).has_value());
+    EXPECT_EQ(receiver_.last_error(), SrtpError::kTooManyStreams);
+  }
+  EXPECT_EQ(receiver_.stream_count(), kSrtpMaxInboundStreams);
+  for (std::uint32_t i = 0; i < kSrtpMaxInboundStreams; ++i) {
+    const Bytes report = RtcpSenderReport(kFirstSsrc + i, 2);
+    EXPECT_EQ(Unprotect(receiver_, Protect(sender_, report, true), true), report) << i;
+    const Bytes packet = RtpPacket(kFirstSsrc + i, 1, 40);
+    EXPECT_EQ(Unprotect(receiver_, Protect(sender_, packet, false), false), packet) << i;
+  }
+}
+
+TEST_P(SrtpSessionProfileTest, AFailedPacketAddsNoStream) {
+  SrtpSession stranger = MakeSession(profile(), SrtpSession::Direction::kInbound, MasterKeyAndSalt(profile(), 0x32));
+  for (std::uint32_t ssrc = 1; ssrc <= 2 * kSrtpMaxInboundStreams; ++ssrc) {
+    EXPECT_FALSE(Unprotect(stranger, Protect(sender_, RtpPacket(ssrc, 1, 40), false), false).has_value());
+    EXPECT_FALSE(Unprotect(stranger, Protect(sender_, RtcpSenderReport(ssrc, 1), true), true).has_value());
+  }
+  EXPECT_EQ(stranger.stream_count(), 0U);
+}
+
+TEST_P(SrtpSessionProfileTest, OutboundHoldsMoreThanAnInboundCapByDefaultAndHonoursItsOwn) {
+  constexpr std::uint32_t kSsrcs = 2 * kSrtpMaxInboundStreams;
+  for (std::uint32_t ssrc = 1; ssrc <= kSsrcs; ++ssrc) {
+    ASSERT_FALSE(Protect(sender_, RtpPacket(ssrc, 1, 40), false).empty()) << ssrc;
+  }
+  EXPECT_EQ(sender_.stream_count(), kSsrcs);
+
+  constexpr std::size_t kCap = 3;
+  auto small = SrtpSession::Create(profile(), SrtpSession::Direction::kOutbound, key_, kCap);
+  ASSERT_TRUE(small.has_value());
+  ASSERT_FALSE(Protect(*small, RtpPacket(1, 1, 40), false).empty());
+  ASSERT_FALSE(Protect(*small, RtcpSenderReport(2, 1), true).empty());
+  ASSERT_FALSE(Protect(*small, RtpPacket(3, 1, 40), false).empty());
+  for (const bool rtcp : {false, true}) {
+    const Bytes packet = rtcp ? RtcpSenderReport(4, 1) : RtpPacket(4, 1, 40);
+    Buffer buffer(packet, kSrtpMaxTrailerLength);
+    const auto length =
+        rtcp ? small->ProtectRtcp(buffer.span(), buffer.length) : small->ProtectRtp(buffer.span(), buffer.length);
+    EXPECT_FALSE(length.has_value());
+    EXPECT_EQ(small->last_error(), SrtpError::kTooManyStreams);
+    EXPECT_EQ(buffer.packet(), packet);  // untouched
+  }
+  EXPECT_EQ(small->stream_count(), kCap);
+  // The known ones go on; the receiver (inbound, cap 32) takes them.
+  const Bytes packet = RtpPacket(1, 2, 40);
+  EXPECT_EQ(Unprotect(receiver_, Protect(*small, packet, false), false), packet);
+  const Bytes report = RtcpSenderReport(3, 1);
+  EXPECT_EQ(Unprotect(receiver_, Protect(*small, report, true), true), report);
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, SrtpSessionProfileTest,
                          testing::Values(SrtpProfile::kAes128CmHmacSha1Tag80, SrtpProfile::kAeadAes128Gcm),
                          [](const testing::TestParamInfo<SrtpProfile>& info) {

@@ -141,3 +141,54 @@ TEST(StreamRewriterTest, OutOfOrderAcrossTheWrapKeepsTheOffset) {
 
 }  // namespace
 }  // namespace egovbox::media
+
+namespace egovbox::media {
+namespace {
+
+TEST(StreamRewriterTest, MapsANackedOutputSequenceNumberBackToTheCurrentSource) {
+  StreamRewriter rewriter(kOutputSsrc);
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(1000)) << "nothing sent yet";
+  for (std::uint16_t i = 0; i < 3; ++i) {
+    rewriter.Rewrite(kFirstSource, static_cast<std::uint16_t>(65534 + i), 5000 + i * kFrameTicks, kVideoClockRate,
+                     kStart + milliseconds(33 * i));
+  }
+  // The first source keeps its numbers, across the wrap.
+  EXPECT_EQ(rewriter.SourceSequenceNumber(65535), 65535);
+  EXPECT_EQ(rewriter.SourceSequenceNumber(0), 0);
+
+  // A second source starting at 40000 continues at output 1: output 1 and 2 are its 40000 and 40001.
+  rewriter.Rewrite(kSecondSource, 40000, 90000, kVideoClockRate, kStart + milliseconds(200));
+  rewriter.Rewrite(kSecondSource, 40001, 93000, kVideoClockRate, kStart + milliseconds(233));
+  EXPECT_EQ(rewriter.SourceSequenceNumber(1), 40000);
+  EXPECT_EQ(rewriter.SourceSequenceNumber(2), 40001);
+  // Never sent: nothing behind it to repair (a NACK must not pull out what was not forwarded).
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(3));
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(5));
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(0x4000));
+  EXPECT_EQ(rewriter.source_ssrc(), kSecondSource);
+  // What the first source had sent is not the current source's to repair.
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(0));
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(65535));
+}
+
+TEST(StreamRewriterTest, MapsOnlyNumbersSentSinceAResumeBack) {
+  StreamRewriter rewriter(kOutputSsrc);
+  rewriter.Rewrite(kFirstSource, 100, 5000, kVideoClockRate, kStart);
+  rewriter.Rewrite(kFirstSource, 101, 5000 + kFrameTicks, kVideoClockRate, kStart + milliseconds(33));
+  // Off stage (Last-N), source 102..199 not forwarded; back on stage at 200: output 102.
+  rewriter.Resume();
+  EXPECT_EQ(rewriter.Rewrite(kFirstSource, 200, 9000, kVideoClockRate, kStart + milliseconds(900)).sequence_number,
+            102);
+  EXPECT_EQ(rewriter.SourceSequenceNumber(102), 200);
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(101)) << "sent before the resume";
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(103)) << "not sent yet";
+  // A reordered older packet of the current source does not widen what is mapped.
+  rewriter.Rewrite(kFirstSource, 199, 8900, kVideoClockRate, kStart + milliseconds(901));
+  EXPECT_FALSE(rewriter.SourceSequenceNumber(103));
+  // Rewrite's offsets did not change: the timestamp offset maps as before.
+  EXPECT_EQ(9000 + rewriter.timestamp_offset(),
+            rewriter.Rewrite(kFirstSource, 200, 9000, kVideoClockRate, kStart + milliseconds(902)).timestamp);
+}
+
+}  // namespace
+}  // namespace egovbox::media

@@ -27,6 +27,8 @@ import type {
   ItemList,
   JoinTicket,
   Knock,
+  LobbyEntry,
+  MeetingControlsState,
   Me,
   Meeting,
   MeetingRequest,
@@ -227,6 +229,42 @@ export class EgovboxApi {
   // also gets it as `meeting.chat`.
   sendChatMessage(id: Id, text: string): Promise<ChatMessage> {
     return this.client.request('POST', `/meetings/${segment(id)}/chat`, { body: { text } });
+  }
+
+  // --- Host controls (docs/media.md "Host controls") -------------------------
+
+  meetingControls(id: Id): Promise<MeetingControlsState> {
+    return this.client.request('GET', `/meetings/${segment(id)}/controls`);
+  }
+
+  meetingLobby(id: Id): Promise<{ room_id: Id; waiting: LobbyEntry[] }> {
+    return this.client.request('GET', `/meetings/${segment(id)}/lobby`);
+  }
+
+  muteParticipant(id: Id, participantId: Id, source: 'microphone' | 'camera'): Promise<void> {
+    return this.client.request('POST', `/meetings/${segment(id)}/participants/${segment(participantId)}/mute`, {
+      body: { source },
+    });
+  }
+
+  muteAll(id: Id): Promise<{ muted: number }> {
+    return this.client.request('POST', `/meetings/${segment(id)}/mute-all`);
+  }
+
+  removeFromMeeting(id: Id, employeeId: Id): Promise<void> {
+    return this.client.request('POST', `/meetings/${segment(id)}/removals`, { body: { employee_id: employeeId } });
+  }
+
+  setMeetingLocked(id: Id, locked: boolean): Promise<{ locked: boolean }> {
+    return this.client.request('PUT', `/meetings/${segment(id)}/lock`, { body: { locked } });
+  }
+
+  endMeetingForAll(id: Id): Promise<void> {
+    return this.client.request('POST', `/meetings/${segment(id)}/end`);
+  }
+
+  lowerHandOf(id: Id, participantId: Id): Promise<void> {
+    return this.client.request('DELETE', `/meetings/${segment(id)}/hands/${segment(participantId)}`);
   }
 
   // --- Documents -------------------------------------------------------------

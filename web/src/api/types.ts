@@ -139,6 +139,22 @@ export interface JoinTicket {
 
 export type KnockStatus = 'pending' | 'admitted' | 'declined' | 'withdrawn';
 
+// GET /meetings/{id}/controls.
+export interface MeetingControlsState {
+  on: boolean;
+  locked: boolean;
+  ended: boolean;
+  host: boolean;
+  removed: Array<{ employee_id: Id; name: string; removed_at: string }>;
+}
+
+// Someone waiting in a meeting's lobby (a pending knock).
+export interface LobbyEntry {
+  knock_id: Id;
+  employee: Person;
+  since: string;
+}
+
 export interface Knock {
   id: Id;
   room_id: Id;

@@ -68,3 +68,33 @@ export function LeaveIcon() {
     </Icon>
   );
 }
+
+// Speaker view: one large picture over a strip of small ones.
+export function SpeakerViewIcon() {
+  return (
+    <Icon>
+      <rect x="3" y="3" width="18" height="12" rx="2" />
+      <path d="M3 19h4M10 19h4M17 19h4" />
+    </Icon>
+  );
+}
+
+// A raised hand, for the participants list and the toolbar.
+export function HandIcon(props: { class?: string }) {
+  return (
+    <Icon class={props.class}>
+      <path d="M8 13V5.5a1.5 1.5 0 0 1 3 0V12m0-6.5v-2a1.5 1.5 0 0 1 3 0V12m0-6.5a1.5 1.5 0 0 1 3 0V12m0-4a1.5 1.5 0 0 1 3 0v6a7 7 0 0 1-7 7h-1a7 7 0 0 1-5.6-2.8L3.5 15a1.5 1.5 0 0 1 2.4-1.8L8 15" />
+    </Icon>
+  );
+}
+
+// The participants panel: two people.
+export function PeopleIcon() {
+  return (
+    <Icon>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20a6.5 6.5 0 0 1 13 0" />
+      <path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14a6.5 6.5 0 0 1 3.5 6" />
+    </Icon>
+  );
+}

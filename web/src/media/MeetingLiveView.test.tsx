@@ -4,7 +4,7 @@ import type { MediaParticipant } from '../api/realtime_types';
 import { App } from '../app/App';
 import type { FakeDevicesOptions } from '../test/fake_webrtc';
 import { fakeSdp } from '../test/fake_webrtc';
-import { kMe, kSignedIn, makeServices, type FakeRoute } from '../test/harness';
+import { kMe, kSignedIn, makeServices, problem, type FakeRoute } from '../test/harness';
 import { meetingAt } from '../test/meeting_fixtures';
 import { kDevicePrefsKey } from './devices';
 
@@ -365,5 +365,42 @@ describe('the chat of the room', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Изпращане' }));
     await screen.findByText('Напишете съобщение.');
     expect(harness.calls.some((c) => c.method === 'POST' && c.path === '/meetings/m1/chat')).toBe(false);
+  });
+});
+
+describe('host controls in the room', () => {
+  it('turns the microphone off when a host muted it, and says so', async () => {
+    const harness = await setup();
+    await enterRoom(harness);
+    harness.sockets.last().receive({ type: 'media.muted.by.host', meeting_id: 'm1', source: 'microphone' });
+    await screen.findByText('Домакинът изключи микрофона ви. Можете да го включите отново сами.');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Микрофон' }).getAttribute('aria-pressed')).toBe('false'));
+  });
+
+  it('raises a hand over the WebSocket and lists the participants', async () => {
+    const harness = await setup();
+    await enterRoom(harness);
+    fireEvent.click(screen.getByRole('button', { name: 'Вдигане на ръка' }));
+    expect(sentOfType(harness, 'media.hand')).toEqual([{ type: 'media.hand', meeting_id: 'm1', raised: true }]);
+    harness.sockets.last().receive({ type: 'media.hands', meeting_id: 'm1', hands: [{ participant_id: 'p1', employee_id: kMe.id, raised_at: '2026-11-28T10:00:00Z' }] });
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Вдигане на ръка' }).getAttribute('aria-pressed')).toBe('true'));
+    fireEvent.click(screen.getByRole('button', { name: 'Участници' }));
+    const list = await screen.findByTestId('participant-list');
+    expect(within(list).getAllByTestId('participant')).toHaveLength(2);
+    expect(list.textContent).toContain('вдигната ръка, 1. по ред');
+  });
+
+  it('says that a host removed one, or ended the meeting', async () => {
+    const harness = await setup();
+    await enterRoom(harness);
+    harness.sockets.last().receive({ type: 'media.left', meeting_id: 'm1', reason: 'removed' });
+    await screen.findByText('Домакинът ви отстрани от срещата.');
+  });
+
+  it('sends an invitee of a hall with a lobby to knock', async () => {
+    await setup({ 'POST /meetings/m1/join': problem('knock-required', 403) });
+    fireEvent.click(await screen.findByRole('button', { name: 'Влизане в срещата' }));
+    await screen.findByText('Срещата има преддверие. Почукайте и домакинът ще реши дали да ви допусне.');
+    expect(screen.getByRole('link', { name: 'Почукване' }).getAttribute('href')).toMatch(/^\/rooms\//);
   });
 });

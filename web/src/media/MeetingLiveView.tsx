@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { sameId, type Me, type Meeting } from '../api/types';
 import { Link } from '../app/Link';
-import { meetingPath } from '../app/router';
+import { meetingPath, roomPath } from '../app/router';
 import { useServices } from '../app/services';
 import { useStore } from '../app/use_store';
 import { useNow } from '../app/use_now';
@@ -91,7 +91,7 @@ export function MeetingLiveView(props: { me: Me; meetingId: string }) {
   } else if (mode === 'left') {
     body = (
       <div class={styles.actions}>
-        <p role="status">{t('media.left')}</p>
+        <p role="status">{leftText(i18n, mine?.phase === 'left' ? mine.reason : undefined)}</p>
         <Button onClick={() => media.reset()}>{t('live.left.back')}</Button>
         <Link href={meetingPath(meeting.id)}>{t('live.back')}</Link>
       </div>
@@ -100,6 +100,12 @@ export function MeetingLiveView(props: { me: Me; meetingId: string }) {
     const notice =
       mine?.phase === 'refused' ? (
         <Alert tone="error">{i18n.td(`media.refused.${mine.reason}`) ?? t('media.refused.invalid')}</Alert>
+      ) : mine?.phase === 'failed' && mine.error.slug === 'knock-required' ? (
+        // A hall with a lobby: knock on its page and wait for a host there.
+        <Alert tone="info">
+          <p>{t('rooms.knock_required_host')}</p>
+          <Link href={roomPath(meeting.room.id)}>{t('rooms.knock')}</Link>
+        </Alert>
       ) : mine?.phase === 'failed' ? (
         <Alert tone="error">{problemText(i18n, mine.error)}</Alert>
       ) : null;
@@ -112,6 +118,13 @@ export function MeetingLiveView(props: { me: Me; meetingId: string }) {
       {body}
     </div>
   );
+}
+
+// "You have left", or what a host did: removed you, ended the meeting.
+function leftText(i18n: I18n, reason: string | undefined): string {
+  if (reason === 'removed') return i18n.t('media.left.removed');
+  if (reason === 'ended') return i18n.t('media.left.ended');
+  return i18n.t('media.left');
 }
 
 // Why "Join" is not possible yet (or any more); null when it is. A room just

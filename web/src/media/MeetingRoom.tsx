@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Me, Meeting } from '../api/types';
 import { useServices } from '../app/services';
 import { useReloadOnReconnect } from '../app/use_realtime';
@@ -8,13 +8,17 @@ import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { classes } from '../ui/classes';
 import { ChatPanel } from './ChatPanel';
+import { hostNotices, HostToolbarButtons, kPeoplePanelId, useHostControls } from './HostControlsParts';
+import { ParticipantsPanel } from './ParticipantsPanel';
 import type { Conference } from './conference';
-import { CameraIcon, ChatIcon, LeaveIcon, MicrophoneIcon, ScreenIcon } from './Icons';
+import { CameraIcon, ChatIcon, LeaveIcon, MicrophoneIcon, ScreenIcon, SpeakerViewIcon } from './Icons';
 import styles from './Live.module.css';
 import { MeetingChat } from './meeting_chat';
 import { gridLayout, initialsOf } from './room_layout';
 import { kShortcutKeys, shortcutOf } from './shortcuts';
+import { arrangeTiles } from './speaker_view';
 import { roomTiles, type TileModel } from './tiles';
+import { useActiveSpeaker } from './use_active_speaker';
 import { AudioView, VideoView } from './VideoView';
 
 export const kSidePanelId = 'meeting-side-panel';
@@ -31,8 +35,19 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
   const { api, realtime, announcer, media } = useServices();
   const { conference, meeting, me } = props;
   const state = useStore(conference.state);
+  // Simulcast: each received video's shown size goes to the server (media.layout).
+  const reportTile = useCallback(
+    (mid: string, size: { width: number; height: number } | null) => conference.reportTile(mid, size),
+    [conference],
+  );
   const [panelOpen, setPanelOpen] = useState(false);
   const chatButton = useRef<HTMLButtonElement>(null);
+  // Active speaker: the highlight, speaker view, Last-N's initials (speaker_view.ts).
+  const speakers = useActiveSpeaker(meeting.id, conference);
+  const [speakerView, setSpeakerView] = useState(false);
+  // Host controls: the participant list, hands, the lobby (HostControlsParts.tsx).
+  const host = useHostControls(meeting, me, conference, state, speakers.state.speaker);
+  const [peopleOpen, setPeopleOpen] = useState(false);
   const gridBox = useRef<HTMLDivElement>(null);
   const width = useBoxWidth(gridBox);
 
@@ -66,13 +81,19 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
     chatButton.current?.focus();
   };
 
-  const { stage, tiles, hidden, audio } = roomTiles(state, me.name);
+  const { stage, tiles, hidden, audio, speakerKey } = arrangeTiles(roomTiles(state, me.name), speakers.state, {
+    speakerView,
+    selfId: state.participantId,
+    lastOtherSpeaker: speakers.lastOtherSpeaker,
+  });
   const layout = gridLayout(tiles.length, width);
 
-  const notices = [];
+  const notices = [...hostNotices(host, t)];
   if (props.reconnecting) notices.push(<p key="reconnecting" role="status">{t('live.reconnecting')}</p>);
   else if (state.connection === 'starting' || state.connection === 'connecting') {
     notices.push(<p key="connecting" role="status">{t('live.connecting')}</p>);
+  } else if (state.connection === 'reconnecting') {
+    notices.push(<p key="media-reconnecting" role="status">{t('live.media_reconnecting')}</p>);
   }
   if (state.connection === 'failed' && !props.reconnecting) {
     notices.push(
@@ -104,7 +125,7 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
       tabIndex={stage ? 0 : undefined}
     >
       {tiles.map((tile) => (
-        <Tile key={tile.key} tile={tile} />
+        <Tile key={tile.key} tile={tile} speaking={tile.key === speakerKey} onSize={reportTile} />
       ))}
     </ul>
   );
@@ -112,11 +133,14 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
   return (
     <div class={styles.room}>
       <div class={styles.notices}>{notices}</div>
-      <div class={classes(styles.body, panelOpen && styles.withPanel)}>
+      <div class={classes(styles.body, (panelOpen || peopleOpen) && styles.withPanel)}>
         <div ref={gridBox} class={styles.stage}>
           {stage ? (
-            <ul class={styles.stageTile} aria-label={t('live.tile.screen', { name: stage.name })}>
-              <Tile tile={stage} />
+            <ul
+              class={styles.stageTile}
+              aria-label={stage.source === 'screen' ? t('live.tile.screen', { name: stage.name }) : t('live.stage.speaker', { name: stage.name })}
+            >
+              <Tile tile={stage} speaking={stage.key === speakerKey} onSize={reportTile} />
             </ul>
           ) : null}
           {tileList}
@@ -124,6 +148,9 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
           {state.participants.length === 0 ? <p class={styles.more}>{t('live.alone')}</p> : null}
         </div>
         {panelOpen ? <ChatPanel id={kSidePanelId} chat={chat} meetingId={meeting.id} onClose={closePanel} /> : null}
+        {peopleOpen && !panelOpen ? (
+          <ParticipantsPanel id={kPeoplePanelId} controls={host.controls} rows={host.rows} onClose={() => setPeopleOpen(false)} />
+        ) : null}
       </div>
       <div role="group" aria-label={t('live.controls')} class={styles.toolbar}>
         <button
@@ -162,6 +189,23 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
           </button>
         ) : null}
         <button
+          type="button"
+          class={styles.control}
+          aria-pressed={speakerView ? 'true' : 'false'}
+          onClick={() => setSpeakerView(!speakerView)}
+        >
+          <SpeakerViewIcon />
+          {t('live.speaker_view')}
+        </button>
+        <HostToolbarButtons
+          handle={host}
+          peopleOpen={peopleOpen && !panelOpen}
+          onPeople={() => {
+            setPanelOpen(false);
+            setPeopleOpen(!(peopleOpen && !panelOpen));
+          }}
+        />
+        <button
           ref={chatButton}
           type="button"
           class={styles.control}
@@ -197,23 +241,28 @@ export function MeetingRoom(props: { meeting: Meeting; me: Me; conference: Confe
   );
 }
 
-function Tile(props: { tile: TileModel }) {
+function Tile(props: { tile: TileModel; speaking?: boolean; onSize?: (mid: string, size: { width: number; height: number } | null) => void }) {
   const { t } = useI18n();
-  const { tile } = props;
+  const { tile, speaking = false } = props;
   const screen = tile.source === 'screen';
   const label = tile.self && !screen ? t('live.you', { name: tile.name }) : screen ? t('live.tile.screen', { name: tile.name }) : tile.name;
   const ownScreen = tile.self && screen;
   return (
     <li
-      class={classes(styles.tile, screen && styles.screenTile)}
+      class={classes(styles.tile, screen && styles.screenTile, speaking && styles.speaking)}
       data-testid={tile.self ? 'self-tile' : 'tile'}
+      data-speaking={speaking ? 'true' : undefined}
       data-participant-id={tile.participantId === null ? undefined : String(tile.participantId)}
       data-source={tile.source}
     >
       {ownScreen ? (
         <p class={styles.ownScreen}>{t('live.tile.own_screen')}</p>
       ) : (
-        <VideoView stream={tile.videoOn ? tile.stream : null} mirrored={tile.self} />
+        <VideoView
+          stream={tile.videoOn ? tile.stream : null}
+          mirrored={tile.self}
+          onSize={tile.mid !== undefined && props.onSize ? (size) => props.onSize?.(tile.mid ?? '', size) : undefined}
+        />
       )}
       {!tile.videoOn && !ownScreen ? (
         <div class={styles.placeholder} aria-hidden="true">
@@ -224,6 +273,7 @@ function Tile(props: { tile: TileModel }) {
         <p class={styles.caption}>
           {tile.microphoneOff && !screen ? <MicrophoneIcon off class={styles.captionIcon} /> : null}
           <span>{label}</span>
+          {speaking ? <span class={styles.speakingBadge}>{t('live.tile.speaking')}</span> : null}
           {tile.microphoneOff && !screen ? <span class="visually-hidden">, {t('live.tile.microphone_off')}</span> : null}
           {!tile.videoOn && !screen ? <span class="visually-hidden">, {t('live.tile.camera_off')}</span> : null}
         </p>

@@ -1,31 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ClientMessage, MediaParticipant, ServerEvent } from '../api/realtime_types';
+import type { MediaParticipant, ServerEvent } from '../api/realtime_types';
 import { translate } from '../i18n/i18n';
+import { fakeChannel } from '../test/fake_channel';
 import { fakeMediaEnvironment, fakeSdp, FakeTrack, type FakePeerConnection } from '../test/fake_webrtc';
-import { Conference, type LocalMediaChoice, type SignalingChannel } from './conference';
-
-function fakeChannel() {
-  const handlers = new Map<string, Set<(event: ServerEvent) => void>>();
-  const sent: ClientMessage[] = [];
-  const channel: SignalingChannel = {
-    send: (message) => {
-      sent.push(message);
-      return true;
-    },
-    on: (type, handler) => {
-      const set = handlers.get(type) ?? new Set();
-      handlers.set(type, set);
-      const stored = handler as (event: ServerEvent) => void;
-      set.add(stored);
-      return () => set.delete(stored);
-    },
-  };
-  const emit = (event: ServerEvent) => {
-    for (const handler of [...(handlers.get(event.type) ?? [])]) handler(event);
-  };
-  const listeners = () => [...handlers.values()].reduce((n, set) => n + set.size, 0);
-  return { channel, sent, emit, listeners };
-}
+import { Conference, kCameraEncodings, kLayoutDebounceMs, type LocalMediaChoice } from './conference';
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -94,6 +72,17 @@ function subscribeOffer(version: number, tracks: Array<{ mid: string; participan
 beforeEach(() => window.localStorage.clear());
 
 describe('Conference, publishing', () => {
+  it('gives both peer connections the TURN server of media.joined', async () => {
+    const harness = setup();
+    const turn = { urls: ['turns:turn.example.bg:443?transport=tcp'], username: '1700043200:p1', credential: 'c2VjcmV0' };
+    harness.conference.start({ type: 'media.joined', meeting_id: 'm1', participant_id: 'p1', participants: [kIvan], ice_servers: [turn] });
+    await flush();
+    expect(harness.publishPc().config).toEqual({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [turn] });
+    harness.bus.emit(subscribeOffer(1, [{ mid: '0', participant: 'p2', source: 'microphone' }]));
+    await flush();
+    expect(harness.media.connections[1].config).toEqual({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [turn] });
+  });
+
   it('offers sendonly microphone and camera and sends media.publish with their mids and sources', async () => {
     const harness = setup();
     await joined(harness);
@@ -319,6 +308,161 @@ describe('Conference, subscribing', () => {
     await joined(harness);
     harness.publishPc().setConnectionState('failed');
     expect(harness.conference.state.get().connection).toBe('failed');
+  });
+});
+
+describe('Conference, simulcast', () => {
+  it('sends the camera as three encodings, a quarter, half and full size', () => {
+    expect(kCameraEncodings.map((e) => [e.rid, e.scaleResolutionDownBy])).toEqual([
+      ['l', 4],
+      ['m', 2],
+      ['h', 1],
+    ]);
+    const rates = kCameraEncodings.map((e) => e.maxBitrate ?? 0);
+    expect(rates).toEqual([...rates].sort((a, b) => a - b));
+  });
+
+  it('reports the size of each received video in one debounced media.layout', async () => {
+    const harness = setup();
+    await joined(harness);
+    const layouts = () => harness.bus.sent.filter((m) => m.type === 'media.layout');
+    harness.conference.reportTile('1', { width: 640.4, height: 360 });
+    harness.conference.reportTile('3', { width: 160, height: 90 });
+    harness.conference.reportTile('1', { width: 320, height: 180 });
+    expect(layouts()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, kLayoutDebounceMs + 50));
+    expect(layouts()).toEqual([
+      {
+        type: 'media.layout',
+        meeting_id: 'm1',
+        tiles: [
+          { mid: '1', width: 320, height: 180 },
+          { mid: '3', width: 160, height: 90 },
+        ],
+      },
+    ]);
+    // The same size again says nothing; a tile that goes is left out of the next one.
+    harness.conference.reportTile('3', { width: 160, height: 90 });
+    harness.conference.reportTile('1', null);
+    await new Promise((resolve) => setTimeout(resolve, kLayoutDebounceMs + 50));
+    expect(layouts().at(-1)).toEqual({ type: 'media.layout', meeting_id: 'm1', tiles: [{ mid: '3', width: 160, height: 90 }] });
+    expect(layouts()).toHaveLength(2);
+  });
+});
+
+describe('Conference, reconnecting', () => {
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function connected(harness: ReturnType<typeof setup>) {
+    await joined(harness);
+    await answerPublish(harness);
+    harness.publishPc().setConnectionState('connected');
+    expect(harness.conference.state.get().connection).toBe('connected');
+  }
+
+  // connected(), and the subscribe connection carries Ivan's camera and is up.
+  async function subscribed(harness: ReturnType<typeof setup>) {
+    await connected(harness);
+    harness.bus.emit(subscribeOffer(1, [{ mid: '0', participant: 'p2', source: 'camera' }]));
+    await flush();
+    const subscribePc = harness.media.connections[1];
+    subscribePc.setConnectionState('connected');
+    return subscribePc;
+  }
+
+  const subscribeRestarts = (harness: ReturnType<typeof setup>) =>
+    harness.bus.sent.filter((m) => m.type === 'media.subscribe.restart').length;
+
+  it('restarts ICE on the publish connection when its path is lost, and stays in the meeting', async () => {
+    const harness = setup();
+    await connected(harness);
+    const pc = harness.publishPc();
+    pc.setConnectionState('disconnected');
+    expect(harness.conference.state.get().connection).toBe('reconnecting');
+    expect(pc.log).not.toContain('restartIce');  // ICE gets a moment to recover by itself
+
+    await wait(15);
+    expect(pc.log).toContain('restartIce');
+    expect(harness.publishes()).toHaveLength(2);  // the offer with new credentials
+    expect(harness.bus.sent.some((m) => m.type === 'media.leave')).toBe(false);
+    await answerPublish(harness, 'restarted-answer');
+    expect(pc.remoteDescription?.sdp).toBe('restarted-answer');
+
+    pc.setConnectionState('connected');
+    expect(harness.conference.state.get().connection).toBe('connected');
+    expect(harness.said.at(-1)).toBe('Връзката е възстановена.');
+    expect(harness.media.connections).toHaveLength(1);  // the same connection throughout
+  });
+
+  it('asks the server for a new subscribe offer when the subscribe connection loses its path', async () => {
+    const harness = setup();
+    const subscribePc = await subscribed(harness);
+    subscribePc.setConnectionState('failed');
+    expect(harness.conference.state.get().connection).toBe('reconnecting');
+    await wait(15);
+    expect(harness.bus.sent.filter((m) => m.type === 'media.subscribe.restart')).toEqual([
+      { type: 'media.subscribe.restart', meeting_id: 'm1' },
+    ]);
+    expect(harness.publishPc().log).not.toContain('restartIce');  // the publish side is fine
+  });
+
+  it('gives ICE a moment: a path back within it needs no restart', async () => {
+    const harness = setup();
+    await connected(harness);
+    harness.publishPc().setConnectionState('disconnected');
+    harness.publishPc().setConnectionState('connected');
+    await wait(15);
+    expect(harness.publishPc().log).not.toContain('restartIce');
+    expect(harness.conference.state.get().connection).toBe('connected');
+  });
+
+  it('restarts each connection a moment after it itself lost its path', async () => {
+    const harness = setup();
+    harness.media.env.reconnect = { firstRestartMs: 5, retryMs: 10_000, giveUpMs: 30_000 };
+    const subscribePc = await subscribed(harness);
+    subscribePc.setConnectionState('disconnected');
+    await wait(15);
+    expect(subscribeRestarts(harness)).toBe(1);
+    expect(harness.publishPc().log).not.toContain('restartIce');
+    // The publish connection goes later: its own restart follows soon, not at the next retry.
+    harness.publishPc().setConnectionState('disconnected');
+    await wait(12);
+    expect(harness.publishPc().log).toContain('restartIce');
+    expect(subscribeRestarts(harness)).toBe(1);
+  });
+
+  it('stops restarting a connection once it is back, while the other still restarts', async () => {
+    const harness = setup();
+    harness.media.env.reconnect = { firstRestartMs: 5, retryMs: 10, giveUpMs: 30_000 };
+    const subscribePc = await subscribed(harness);
+    subscribePc.setConnectionState('disconnected');
+    harness.publishPc().setConnectionState('disconnected');
+    await wait(8);
+    // The subscribe connection is back; the publish one is still restarting.
+    subscribePc.setConnectionState('connected');
+    harness.publishPc().setConnectionState('connecting');
+    const before = subscribeRestarts(harness);
+    await wait(40);
+    expect(subscribeRestarts(harness)).toBe(before);
+    expect(harness.conference.state.get().connection).toBe('reconnecting');
+  });
+
+  it('keeps trying and then says the connection is lost', async () => {
+    const harness = setup();
+    await connected(harness);
+    harness.publishPc().setConnectionState('disconnected');
+    await wait(120);
+    expect(harness.publishPc().log.filter((entry) => entry === 'restartIce').length).toBeGreaterThan(1);
+    expect(harness.conference.state.get().connection).toBe('failed');
+  });
+
+  it('a connection that never worked fails at once', async () => {
+    const harness = setup();
+    await joined(harness);
+    harness.publishPc().setConnectionState('failed');
+    expect(harness.conference.state.get().connection).toBe('failed');
+    await wait(15);
+    expect(harness.publishPc().log).not.toContain('restartIce');
   });
 });
 

@@ -23,6 +23,17 @@ export interface SignalingChannel {
 
 export type Announce = (render: (lang: Lang) => string) => void;
 
+// Simulcast (docs/media.md): the camera is sent as three encodings, a quarter,
+// half and full size (from a 1280x720 camera: 320x180, 640x360, 1280x720); the
+// server forwards each subscriber the one that fits its bandwidth and the tile.
+export const kCameraEncodings: RTCRtpEncodingParameters[] = [
+  { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'h', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+// media.layout is sent this long after the last change of a tile's size.
+export const kLayoutDebounceMs = 300;
+
 // The microphone and camera to start with. Tracks opened on the pre-join
 // screen are handed over (the conference stops them at the end). With
 // `opened` false nothing was tried yet: what is on is opened here, from the
@@ -39,6 +50,8 @@ export interface RemoteParticipant {
   participantId: Id;
   employeeId: Id;
   name: string;
+  // 'host', 'co-host' or 'participant' (host_controls.ts); absent: participant.
+  role?: string;
   tracks: MediaTrackInfo[];
 }
 
@@ -56,10 +69,12 @@ export interface RemoteMedia {
 //  starting     - opening devices, no connection yet
 //  connecting   - the publish connection is being set up (ICE, DTLS)
 //  connected    - media flow
+//  reconnecting - a connection lost its path after it had worked: ICE restarts
+//                 are under way (for at most reconnect.giveUpMs, then failed)
 //  failed       - a peer connection failed: "connection lost", Rejoin
 //  unsupported  - this browser has no RTCPeerConnection
 //  closed       - left
-export type ConnectionPhase = 'starting' | 'connecting' | 'connected' | 'failed' | 'unsupported' | 'closed';
+export type ConnectionPhase = 'starting' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'unsupported' | 'closed';
 
 export interface ConferenceState {
   participantId: Id | null;
@@ -82,7 +97,8 @@ export interface ConferenceState {
 type Transceivers = Record<MediaSourceKind, RTCRtpTransceiver | null>;
 
 // Both peer connections: one setting, no ICE servers (the server is ICE-lite
-// and puts its host candidate into its SDP).
+// and puts its host candidates into its SDP) unless media.joined names a TURN
+// server for networks that let only TLS out (docs/turn.md).
 const kPeerConfig: RTCConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] };
 
 const kSources: readonly MediaSourceKind[] = ['microphone', 'camera', 'screen'];
@@ -129,6 +145,16 @@ export class Conference {
   private negotiationWanted_ = false;
   private pendingAnswer_: { resolve: (sdp: string) => void; reject: (error: Error) => void } | null = null;
 
+  // ICE restarts after a lost path (docs/media.md, Reconnecting).
+  private connectedOnce_ = false;
+  private lostSince_: number | null = null;
+  // Each connection that lost its path: since when, and its last restart.
+  private lost_ = new Map<RTCPeerConnection, { since: number; restartedAt: number | null }>();
+  private restartTimer_: ReturnType<typeof setTimeout> | null = null;
+  // Simulcast: the size each received video is shown at, by mid (media.layout).
+  private readonly tileSizes_ = new Map<string, { width: number; height: number }>();
+  private layoutTimer_: ReturnType<typeof setTimeout> | null = null;
+
   // Subscribe side: offers are applied in order.
   private offers_: Promise<void> = Promise.resolve();
   private offered_: SubscribedTrack[] = [];
@@ -136,6 +162,7 @@ export class Conference {
   private remoteStreams_ = new Map<string, { track: MediaStreamTrack; stream: MediaStream }>();
 
   private participantId_: Id | null = null;
+  private peerConfig_: RTCConfiguration = kPeerConfig;
   private participants_: RemoteParticipant[] = [];
 
   constructor(
@@ -171,6 +198,7 @@ export class Conference {
     const generation = this.generation_;
     this.participantId_ = joined.participant_id ?? null;
     this.participants_ = (joined.participants ?? []).map(toParticipant);
+    this.peerConfig_ = { ...kPeerConfig, iceServers: joined.ice_servers ?? [] };
     this.update({ connection: 'starting' });
     void this.begin(generation);
   }
@@ -184,6 +212,8 @@ export class Conference {
   // stay (for restart()).
   detach(): void {
     this.generation_ += 1;
+    this.stopReconnecting();
+    this.connectedOnce_ = false;
     this.pendingAnswer_?.reject(new Error('detached'));
     this.pendingAnswer_ = null;
     this.negotiationWanted_ = false;
@@ -214,6 +244,8 @@ export class Conference {
     if (this.closed_) return;
     this.detach();
     this.closed_ = true;
+    if (this.layoutTimer_ !== null) clearTimeout(this.layoutTimer_);
+    this.layoutTimer_ = null;
     for (const off of this.unsubscribe_.splice(0)) off();
     for (const track of [this.microphone_, this.camera_, this.screen_]) track?.stop();
     this.microphone_ = null;
@@ -222,6 +254,32 @@ export class Conference {
     this.selfStream_ = null;
     this.participants_ = [];
     this.update({ connection: 'closed', sharing: 'off' });
+  }
+
+  // The size (device pixels, VideoView's devicePixelSize) at which the received video of `mid` is shown, or
+  // null when it is no longer shown; media.layout goes out debounced.
+  reportTile(mid: string, size: { width: number; height: number } | null): void {
+    const known = this.tileSizes_.get(mid);
+    if (size === null) {
+      if (!known) return;
+      this.tileSizes_.delete(mid);
+    } else {
+      const rounded = { width: Math.max(0, Math.round(size.width)), height: Math.max(0, Math.round(size.height)) };
+      if (known && known.width === rounded.width && known.height === rounded.height) return;
+      this.tileSizes_.set(mid, rounded);
+    }
+    this.scheduleLayout();
+  }
+
+  private scheduleLayout(): void {
+    if (this.closed_) return;
+    if (this.layoutTimer_ !== null) clearTimeout(this.layoutTimer_);
+    this.layoutTimer_ = setTimeout(() => {
+      this.layoutTimer_ = null;
+      if (this.closed_) return;
+      const tiles = [...this.tileSizes_].slice(0, 64).map(([mid, size]) => ({ mid, ...size }));
+      this.channel.send({ type: 'media.layout', meeting_id: this.meetingId, tiles });
+    }, kLayoutDebounceMs);
   }
 
   toggleMicrophone(): Promise<void> {
@@ -432,7 +490,7 @@ export class Conference {
     let pc: RTCPeerConnection;
     try {
       if (!create) throw new Error('no RTCPeerConnection');
-      pc = create(kPeerConfig);
+      pc = create(this.peerConfig_);
     } catch {
       this.update({ connection: 'unsupported' });
       return;
@@ -442,10 +500,10 @@ export class Conference {
     this.transceivers_.microphone = this.microphone_
       ? pc.addTransceiver(this.microphone_, { direction: 'sendonly' })
       : pc.addTransceiver('audio', { direction: 'sendonly' });
+    // The camera in three encodings (kCameraEncodings); the screen stays one.
+    const camera: RTCRtpTransceiverInit = { direction: 'sendonly', sendEncodings: kCameraEncodings.map((e) => ({ ...e })) };
     this.transceivers_.camera =
-      this.camera_ && this.cameraOn_
-        ? pc.addTransceiver(this.camera_, { direction: 'sendonly' })
-        : pc.addTransceiver('video', { direction: 'sendonly' });
+      this.camera_ && this.cameraOn_ ? pc.addTransceiver(this.camera_, camera) : pc.addTransceiver('video', camera);
     if (this.screen_) this.transceivers_.screen = pc.addTransceiver(this.screen_, { direction: 'sendonly' });
     this.update({ connection: 'connecting' });
     this.requestNegotiation();
@@ -580,6 +638,8 @@ export class Conference {
         version: offer.version,
         sdp: pc.localDescription?.sdp ?? answer.sdp ?? '',
       });
+      // A section may carry another track now (its size starts over on the server).
+      if (this.tileSizes_.size > 0) this.scheduleLayout();
       this.update({});
     } catch {
       if (generation === this.generation_ && !this.closed_) this.update({ connection: 'failed' });
@@ -590,7 +650,7 @@ export class Conference {
     if (this.subscribePc_) return this.subscribePc_;
     const create = this.env.createPeerConnection;
     if (!create) return null;
-    const pc = create(kPeerConfig);
+    const pc = create(this.peerConfig_);
     pc.ontrack = (event) => {
       const mid = event.transceiver?.mid;
       if (!mid) return;
@@ -604,15 +664,82 @@ export class Conference {
 
   private connectionChanged(): void {
     if (this.closed_) return;
-    const states = [this.publishPc_?.connectionState, this.subscribePc_?.connectionState];
-    const current = this.state.get().connection;
-    if (states.includes('failed')) {
+    const connections = [this.publishPc_, this.subscribePc_].filter((pc): pc is RTCPeerConnection => pc !== null);
+    const broken = connections.filter((pc) => pc.connectionState === 'disconnected' || pc.connectionState === 'failed');
+    // A connection that found its way back is not restarted again.
+    for (const pc of this.lost_.keys()) if (!broken.includes(pc)) this.lost_.delete(pc);
+    if (broken.length > 0 && this.connectedOnce_) {
+      this.reconnect(broken);
+    } else if (broken.length > 0) {
       this.update({ connection: 'failed' });
     } else if (this.publishPc_?.connectionState === 'connected') {
+      this.connectedOnce_ = true;
+      if (this.lostSince_ !== null) {
+        this.stopReconnecting();
+        this.announce((lang) => translate(lang, 'live.announce.reconnected'));
+      }
       this.update({ connection: 'connected' });
-    } else if (current !== 'failed') {
+    } else if (this.lostSince_ === null && this.state.get().connection !== 'failed') {
       this.update({ connection: 'connecting' });
     }
+  }
+
+  // A path that worked was lost (a network change, an outage): the connections
+  // stay, and ICE restarts over the WebSocket try to find a new path. Each lost
+  // connection is restarted after a short wait (ICE often recovers by itself),
+  // then again every retryMs, until reconnect.giveUpMs have passed.
+  private reconnect(broken: RTCPeerConnection[]): void {
+    const now = Date.now();
+    for (const pc of broken) if (!this.lost_.has(pc)) this.lost_.set(pc, { since: now, restartedAt: null });
+    if (this.lostSince_ === null) {
+      this.lostSince_ = now;
+      this.update({ connection: 'reconnecting' });  // the room shows it in a status region
+    }
+    this.scheduleRestarts();
+  }
+
+  private scheduleRestarts(): void {
+    const { firstRestartMs, retryMs, giveUpMs } = this.env.reconnect;
+    if (this.restartTimer_ !== null) clearTimeout(this.restartTimer_);
+    this.restartTimer_ = null;
+    if (this.lostSince_ === null) return;
+    const dueAt = (lost: { since: number; restartedAt: number | null }) =>
+      lost.restartedAt === null ? lost.since + firstRestartMs : lost.restartedAt + retryMs;
+    const next = Math.min(this.lostSince_ + giveUpMs, ...[...this.lost_.values()].map(dueAt));
+    this.restartTimer_ = setTimeout(() => {
+      this.restartTimer_ = null;
+      if (this.closed_ || this.lostSince_ === null) return;
+      const now = Date.now();
+      if (now - this.lostSince_ >= giveUpMs) {
+        this.stopReconnecting();
+        this.update({ connection: 'failed' });
+        return;
+      }
+      for (const [pc, lost] of this.lost_) {
+        if (dueAt(lost) > now) continue;
+        lost.restartedAt = now;
+        this.restartIce(pc);
+      }
+      this.scheduleRestarts();
+    }, Math.max(0, next - Date.now()));
+  }
+
+  private restartIce(pc: RTCPeerConnection): void {
+    if (pc === this.publishPc_) {
+      // The next offer carries new ICE credentials; the server answers with new ones.
+      pc.restartIce();
+      this.requestNegotiation();
+    } else if (pc === this.subscribePc_) {
+      // The server offers on this connection: it sends an offer with new credentials.
+      this.channel.send({ type: 'media.subscribe.restart', meeting_id: this.meetingId });
+    }
+  }
+
+  private stopReconnecting(): void {
+    if (this.restartTimer_ !== null) clearTimeout(this.restartTimer_);
+    this.restartTimer_ = null;
+    this.lostSince_ = null;
+    this.lost_.clear();
   }
 
   // --- State ----------------------------------------------------------------
@@ -695,6 +822,7 @@ function toParticipant(participant: MediaParticipant): RemoteParticipant {
     participantId: participant.participant_id,
     employeeId: participant.employee_id,
     name: participant.name,
+    role: participant.role ?? 'participant',
     tracks: participant.tracks ?? [],
   };
 }

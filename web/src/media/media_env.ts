@@ -11,8 +11,20 @@ export interface MediaDevicesLike {
   removeEventListener?: (type: 'devicechange', listener: () => void) => void;
 }
 
+// How the page tries to get a lost connection back (ICE restarts).
+export interface ReconnectTiming {
+  firstRestartMs: number;
+  retryMs: number;
+  // After this long without a path, the connection counts as lost; the server
+  // has by then let the participant go (30 s without a connectivity check).
+  giveUpMs: number;
+}
+
+export const kReconnectTiming: ReconnectTiming = { firstRestartMs: 2000, retryMs: 5000, giveUpMs: 30000 };
+
 export interface MediaEnvironment {
   devices: MediaDevicesLike | null;
+  reconnect: ReconnectTiming;
   createPeerConnection: ((config: RTCConfiguration) => RTCPeerConnection) | null;
   createStream: (tracks: MediaStreamTrack[]) => MediaStream;
   createAudioContext: (() => AudioContext) | null;
@@ -23,6 +35,7 @@ export interface MediaEnvironment {
 export function noMediaEnvironment(storage: Storage | null = null): MediaEnvironment {
   return {
     devices: null,
+    reconnect: kReconnectTiming,
     createPeerConnection: null,
     createStream: () => {
       throw new Error('no MediaStream in this environment');
@@ -49,6 +62,7 @@ export function browserMediaEnvironment(win: Window & typeof globalThis, storage
   const AudioContextClass = win.AudioContext as (new () => AudioContext) | undefined;
   return {
     devices,
+    reconnect: kReconnectTiming,
     createPeerConnection:
       typeof win.RTCPeerConnection === 'function' ? (config) => new win.RTCPeerConnection(config) : null,
     createStream: (tracks) => new win.MediaStream(tracks),

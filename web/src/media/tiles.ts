@@ -14,6 +14,8 @@ export interface TileModel {
   videoOn: boolean;
   microphoneOff: boolean;
   self: boolean;
+  // The subscribe m-section of a received video (its size is reported for simulcast).
+  mid?: string;
 }
 
 export interface RoomTiles {
@@ -59,6 +61,7 @@ export function roomTiles(state: ConferenceState, myName: string): RoomTiles {
       videoOn: Boolean(camera?.stream) && !(cameraInfo?.muted ?? false),
       microphoneOff: !microphoneInfo || microphoneInfo.muted,
       self: false,
+      mid: camera?.mid,
     });
     for (const screen of mine.filter((media) => media.source === 'screen' && media.kind === 'video')) {
       screens.push({
@@ -70,6 +73,7 @@ export function roomTiles(state: ConferenceState, myName: string): RoomTiles {
         videoOn: screen.stream !== null,
         microphoneOff: false,
         self: false,
+        mid: screen.mid,
       });
     }
   }

@@ -88,24 +88,30 @@ export function RoomPageView(props: { me: Me; roomId: string }) {
   const ownerName = room.owner?.name ?? t('rooms.the_owner');
   const mine = room.kind === 'personal' && sameId(room.owner?.id, props.me.id);
   const waiting = knockState.kind === 'waiting' || knockState.kind === 'knocking';
+  // A hall's lobby is answered by the meeting's hosts, not by an owner.
+  const hall = room.kind === 'hall';
 
   let step;
   if (waiting) {
     step = (
       <>
-        <p role="status">{t('rooms.waiting', { name: ownerName })}</p>
+        <p role="status">{hall ? t('rooms.waiting_host') : t('rooms.waiting', { name: ownerName })}</p>
         <Button variant="secondary" onClick={() => void knock.withdraw()}>
           {t('rooms.withdraw')}
         </Button>
       </>
     );
   } else if (knockState.kind === 'admitted' && entry.kind !== 'failed' && entry.kind !== 'knock-required') {
-    step = <p role="status">{t('rooms.admitted', { name: ownerName })}</p>;
+    step = <p role="status">{hall ? t('rooms.admitted_host') : t('rooms.admitted', { name: ownerName })}</p>;
   } else if (knockState.kind === 'declined' || knockState.kind === 'withdrawn') {
     step = (
       <>
         <Alert tone={knockState.kind === 'declined' ? 'error' : 'info'}>
-          {knockState.kind === 'declined' ? t('rooms.declined', { name: ownerName }) : t('rooms.withdrawn')}
+          {knockState.kind === 'declined'
+            ? hall
+              ? t('rooms.declined_host')
+              : t('rooms.declined', { name: ownerName })
+            : t('rooms.withdrawn')}
         </Alert>
         <Button onClick={() => void knock.knock()}>{t('rooms.knock')}</Button>
       </>
@@ -120,7 +126,7 @@ export function RoomPageView(props: { me: Me; roomId: string }) {
   } else if (entry.kind === 'knock-required') {
     step = (
       <>
-        <p>{t('rooms.knock_required', { name: ownerName })}</p>
+        <p>{hall ? t('rooms.knock_required_host') : t('rooms.knock_required', { name: ownerName })}</p>
         <Button onClick={() => void knock.knock()}>{t('rooms.knock')}</Button>
       </>
     );

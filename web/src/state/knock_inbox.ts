@@ -30,6 +30,9 @@ export class KnockInbox {
     private readonly announcer: Announcer,
   ) {
     realtime.on('knock', (event) => {
+      // A knock on a hall's lobby names its meeting: its hosts answer it in the
+      // meeting room's participant panel (media/host_controls.ts), not here.
+      if (event.knock.meeting_id != null) return;
       const { pending } = this.state.get();
       if (pending.some((k) => sameId(k.id, event.knock.id))) return;
       this.patch({ pending: [...pending, event.knock] });

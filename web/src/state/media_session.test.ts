@@ -109,7 +109,15 @@ describe('MediaSession', () => {
     sockets.last().receive({ type: 'media.left', meeting_id: 'm2', reason: 'timeout' });
     expect(media.state.get().phase).toBe('in');
     sockets.last().receive({ type: 'media.left', meeting_id: 'm1', reason: 'timeout' });
-    expect(media.state.get()).toEqual({ phase: 'left', meetingId: 'm1' });
+    expect(media.state.get()).toEqual({ phase: 'left', meetingId: 'm1', reason: 'timeout' });
     expect(conference?.closed).toBe(true);
+  });
+
+  it('keeps why a host ended the participation (removed, ended) for the page to say', async () => {
+    const { media, sockets } = setup();
+    await media.joinMeeting('m1');
+    sockets.last().receive({ type: 'media.joined', meeting_id: 'm1', participant_id: 'p1', participants: [] });
+    sockets.last().receive({ type: 'media.left', meeting_id: 'm1', reason: 'removed' });
+    expect(media.state.get()).toEqual({ phase: 'left', meetingId: 'm1', reason: 'removed' });
   });
 });

@@ -26,7 +26,9 @@ export type MediaState =
   | { phase: 'in'; meetingId: Id }
   | { phase: 'refused'; meetingId: Id; reason: MediaRefusal }
   | { phase: 'failed'; meetingId: Id; error: ApiError }
-  | { phase: 'left'; meetingId: Id };
+  // `reason`: why the server ended it (docs/media.md media.left: "removed" and
+  // "ended" are a host's doing); absent when this tab left on purpose.
+  | { phase: 'left'; meetingId: Id; reason?: string };
 
 // A pass this close to its expiry is not used: a fresh one is asked for.
 const kTicketMarginMs = 15_000;
@@ -69,7 +71,7 @@ export class MediaSession {
       const state = this.state.get();
       if (state.phase === 'in' && sameId(state.meetingId, event.meeting_id)) {
         this.closeConference();
-        this.state.set({ phase: 'left', meetingId: state.meetingId });
+        this.state.set({ phase: 'left', meetingId: state.meetingId, reason: event.reason });
       }
     });
     realtime.reconnections.subscribe(() => {

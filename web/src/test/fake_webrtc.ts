@@ -177,6 +177,10 @@ export class FakePeerConnection {
     }
   }
 
+  restartIce(): void {
+    this.log.push('restartIce');
+  }
+
   setConnectionState(state: string): void {
     this.connectionState = state;
     this.onconnectionstatechange?.();
@@ -257,6 +261,8 @@ export function fakeMediaEnvironment(options: FakeDevicesOptions = {}) {
   const connections: FakePeerConnection[] = [];
   const env: MediaEnvironment = {
     devices: media.devices,
+    // Short, so that tests see the restarts and the giving up with real timers.
+    reconnect: { firstRestartMs: 5, retryMs: 20, giveUpMs: 80 },
     createPeerConnection: (config) => {
       const pc = new FakePeerConnection(config);
       connections.push(pc);
