@@ -34,6 +34,8 @@ http::Result<HostControls::Context> HostControls::ForHost(store::Connection& tx,
   if (meeting->cancelled()) return MakeProblem(409, "meeting-cancelled");
   const auto occurrence = meetings_.OccurrenceOn(*meeting, now);
   if (!occurrence) return MakeProblem(409, "meeting-not-on");
+  // A host removed from this occurrence runs nothing of it (not even letting themselves back).
+  if (IsRemoved(tx, meeting->id, occurrence->original_start, actor_id)) return MakeProblem(403, "removed-from-meeting");
   const SessionState session = LoadSession(tx, meeting->id, occurrence->original_start);
   if (session.ended) return MakeProblem(409, "meeting-ended");
   return Context{std::move(*meeting), *occurrence, session};

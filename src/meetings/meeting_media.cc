@@ -129,8 +129,22 @@ void MeetingMedia::Join(const std::shared_ptr<http::WebSocketPeer>& peer, const 
   // The name and the hosts' decisions come from the store, which this I/O thread
   // must not wait for.
   OnStoreThread([this, meeting_id, employee_id, participant_id, role] {
-    // A valid capability of someone removed since, or for a meeting ended or locked since.
-    if (const std::string refusal = EntryRefusal(meeting_id, employee_id); !refusal.empty()) {
+    // A valid capability of someone removed since, or for a meeting ended or locked
+    // since. A store that fails here refuses the tab rather than leave it half-joined.
+    std::string refusal;
+    std::optional<identity::Employee> employee;
+    try {
+      refusal = EntryRefusal(meeting_id, employee_id);
+      if (refusal.empty()) {
+        employee = database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) {
+          return identity::EmployeeRepository::FindById(tx, employee_id);
+        });
+      }
+    } catch (const std::exception& error) {
+      spdlog::error("media: the entry check of a tab failed: {}", error.what());
+      refusal = "unavailable";
+    }
+    if (!refusal.empty()) {
       std::shared_ptr<http::WebSocketPeer> tab;
       {
         const std::lock_guard lock(mutex_);
@@ -146,9 +160,6 @@ void MeetingMedia::Join(const std::shared_ptr<http::WebSocketPeer>& peer, const 
       }
       return;
     }
-    const auto employee = database_.InTransaction(store::TransactionMode::kRead, [&](store::Connection& tx) {
-      return identity::EmployeeRepository::FindById(tx, employee_id);
-    });
     // Admitted only if the tab has not left meanwhile; under the lock, so a leave
     // that comes later finds the participant in the engine (Join only queues).
     const std::lock_guard lock(mutex_);
@@ -311,7 +322,8 @@ void MeetingMedia::RaiseHand(const std::shared_ptr<http::WebSocketPeer>& peer, c
     const std::lock_guard lock(mutex_);
     const auto tab = tabs_.find(peer.get());
     const Member* member = tab == tabs_.end() ? nullptr : &members_.at(tab->second);
-    joined = member != nullptr && member->meeting_id == meeting_id;
+    // Only once admitted: a tab still being checked may yet be refused.
+    joined = member != nullptr && member->meeting_id == meeting_id && member->in_engine;
     if (joined && raised != message.end() && raised->is_boolean()) {
       auto& queue = hands_[meeting_id];
       const bool up =

@@ -76,6 +76,17 @@ TEST_F(HostControlsTest, HostsAndCoHostsMayParticipantsMayNotOthersSeeNothing) {
   EXPECT_EQ(controls_.State(boris_, meeting)->at("host"), true);
 }
 
+TEST_F(HostControlsTest, AHostRemovedFromTheOccurrenceRunsNothingOfIt) {
+  const std::string meeting = MeetingNow();
+  ASSERT_EQ(Slug(controls_.Remove(ana_, meeting, boris_)), "ok");
+  EXPECT_EQ(Slug(controls_.SetLocked(boris_, meeting, true)), "403 removed-from-meeting");
+  EXPECT_EQ(Slug(controls_.LetBack(boris_, meeting, boris_)), "403 removed-from-meeting");
+  EXPECT_EQ(Slug(controls_.Remove(boris_, meeting, carol_)), "403 removed-from-meeting");
+  EXPECT_EQ(Slug(controls_.End(boris_, meeting)), "403 removed-from-meeting");
+  ASSERT_EQ(Slug(controls_.LetBack(ana_, meeting, boris_)), "ok");
+  EXPECT_EQ(Slug(controls_.SetLocked(boris_, meeting, false)), "ok");
+}
+
 TEST_F(HostControlsTest, ControlsAreForTheOccurrenceOnNow) {
   const std::string meeting = CreateMeeting(ana_, Input(kMonday + kDay, 30, {carol_}));
   EXPECT_EQ(Slug(controls_.SetLocked(ana_, meeting, true)), "409 meeting-not-on");
@@ -266,6 +277,27 @@ TEST_F(HostControlsMediaTest, AMuteWhileTheEngineJoinIsPendingHoldsTheParticipan
   const auto again = TypesOnce(*carol_tab, "media.muted.by.host", 2);
   EXPECT_EQ(std::count(again.begin(), again.end(), "media.muted.by.host"), 2);
   EXPECT_TRUE(boris_tab->Of("media.muted.by.host").empty());
+}
+
+TEST_F(HostControlsMediaTest, AHandRaisedBeforeTheEntryCheckCountsForNothing) {
+  const std::string meeting = MeetingNow();
+  const auto ana_tab = JoinMedia(ana_, meeting);
+  TypesOnce(*ana_tab, "media.joined");
+  // Carol's pass is from before she was removed: her tab is refused, and a hand it
+  // raises meanwhile never reaches the queue.
+  const auto pass = meetings_.Join(carol_, meeting);
+  ASSERT_TRUE(pass.ok());
+  ASSERT_EQ(Slug(controls_.Remove(ana_, meeting, carol_)), "ok");
+  auto carol_tab = Connect(carol_);
+  tabs_.push_back(carol_tab);
+  hub_.Received(
+      carol_tab,
+      nlohmann::json{{"type", "media.join"}, {"meeting_id", meeting}, {"capability", pass->capability}}.dump());
+  hub_.Received(carol_tab, nlohmann::json{{"type", "media.hand"}, {"meeting_id", meeting}, {"raised", true}}.dump());
+  TypesOnce(*carol_tab, "media.refused");
+  ASSERT_EQ(carol_tab->Of("media.refused").size(), 1U);
+  EXPECT_TRUE(carol_tab->Of("media.hands").empty());
+  EXPECT_TRUE(ana_tab->Of("media.hands").empty()) << "a ghost hand in the queue";
 }
 
 TEST_F(HostControlsMediaTest, LoweringAHandIsAuditedAndNeedsTheParticipant) {

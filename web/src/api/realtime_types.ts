@@ -105,7 +105,9 @@ export type MediaRefusal =
   | 'removed'
   | 'ended'
   | 'locked'
-  | 'lobby';
+  | 'lobby'
+  // The server could not check the entry (its store failed): try again.
+  | 'unavailable';
 
 export type ServerEventType = ServerEvent['type'];
 
